@@ -1,0 +1,97 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers, bottom up (each target imports only those below it):
+//   LogitCore    numerics: models, losses, gradients, optimisers, metrics (no I/O)
+//   LogitData    data sets: IDX/CSV loading, splits, preprocessing (zlib via CZlib)
+//   LogitStore   persistence: the ModelStore protocol and its SQLite (GRDB) implementation
+//   LogitJobs    training jobs: request validation, the Dispatch-based scheduler, the trainer runner
+//   LogitServer  HTTP: Hummingbird application, controllers, configuration
+//   logit        thin command-line executable (swift-argument-parser)
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+// The numeric kernels are optimised even in debug builds: unoptimised, a pass over MNIST is ~30x slower, which
+// would make the test suite crawl. (-Ounchecked gains nothing here and hides out-of-bounds bugs.)
+let optimisedSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "logit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "logit", targets: ["logit"]),
+        .library(name: "LogitServer", targets: ["LogitServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "LogitCore",
+            dependencies: [.product(name: "Numerics", package: "swift-numerics")],
+            swiftSettings: optimisedSettings
+        ),
+        .target(
+            name: "LogitData",
+            dependencies: ["LogitCore", "CZlib"],
+            swiftSettings: optimisedSettings
+        ),
+        .target(
+            name: "LogitStore",
+            dependencies: ["LogitCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LogitJobs",
+            dependencies: [
+                "LogitCore", "LogitData", "LogitStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LogitServer",
+            dependencies: [
+                "LogitCore", "LogitData", "LogitStore", "LogitJobs",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "logit",
+            dependencies: [
+                "LogitServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "LogitCoreTests", dependencies: ["LogitCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogitDataTests", dependencies: ["LogitData"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogitStoreTests", dependencies: ["LogitStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LogitServerTests",
+            dependencies: [
+                "LogitServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,99 @@
+/// A row-major matrix of raw feature values. Images stay `UInt8` in memory (47 MB for MNIST's 60k rows, not
+/// 188 MB as Float) and are converted to Float one block of rows at a time.
+public struct FeatureMatrix: Sendable {
+    public enum Storage: Sendable {
+        case bytes([UInt8])
+        case floats([Float])
+    }
+
+    public let storage: Storage
+    public let rowCount: Int
+    public let columnCount: Int
+
+    public init(bytes: [UInt8], rowCount: Int, columnCount: Int) {
+        precondition(bytes.count == rowCount * columnCount, "matrix size mismatch")
+        storage = .bytes(bytes)
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+    }
+
+    public init(floats: [Float], rowCount: Int, columnCount: Int) {
+        precondition(floats.count == rowCount * columnCount, "matrix size mismatch")
+        storage = .floats(floats)
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+    }
+
+    /// Raw values of one row, as Float (for statistics and images; not for hot loops).
+    public func row(_ index: Int) -> [Float] {
+        let start = index * columnCount
+        switch storage {
+        case .bytes(let values): return values[start..<start + columnCount].map(Float.init)
+        case .floats(let values): return Array(values[start..<start + columnCount])
+        }
+    }
+
+    /// Transforms the given rows into `destination` (rows.count x columnCount floats, row-major).
+    @inlinable
+    public func fill<Rows: Collection<Int32>>(
+        rows: Rows, transform: FeatureTransform, into destination: UnsafeMutablePointer<Float>
+    ) {
+        let columns = columnCount
+        switch storage {
+        case .bytes(let values):
+            values.withUnsafeBufferPointer { all in
+                var out = destination
+                for row in rows {
+                    let source = UnsafeBufferPointer(rebasing: all[Int(row) * columns..<Int(row) * columns + columns])
+                    transform.apply(source, into: out)
+                    out += columns
+                }
+            }
+        case .floats(let values):
+            values.withUnsafeBufferPointer { all in
+                var out = destination
+                for row in rows {
+                    let source = UnsafeBufferPointer(rebasing: all[Int(row) * columns..<Int(row) * columns + columns])
+                    transform.apply(source, into: out)
+                    out += columns
+                }
+            }
+        }
+    }
+
+    /// Per-column mean and (population) standard deviation over the given rows.
+    public func columnStatistics(rows: [Int32]) -> (mean: [Float], std: [Float]) {
+        var sum = [Double](repeating: 0, count: columnCount)
+        var sumOfSquares = [Double](repeating: 0, count: columnCount)
+        for row in rows {
+            let values = self.row(Int(row))
+            for j in 0..<columnCount {
+                let value = Double(values[j])
+                sum[j] += value
+                sumOfSquares[j] += value * value
+            }
+        }
+        let n = Double(max(rows.count, 1))
+        let mean = sum.map { $0 / n }
+        let std = (0..<columnCount).map { j in (max(sumOfSquares[j] / n - mean[j] * mean[j], 0)).squareRoot() }
+        return (mean.map(Float.init), std.map(Float.init))
+    }
+}
+
+/// The rows of a matrix that take part in one split, with their target output index
+/// (class index for multiclass models, 0/1 for binary ones).
+public struct LabeledRows: Sendable {
+    public let matrix: FeatureMatrix
+    public let rows: [Int32]
+    public let targets: [Int32]
+
+    public init(matrix: FeatureMatrix, rows: [Int32], targets: [Int32]) {
+        precondition(rows.count == targets.count, "rows and targets differ in length")
+        self.matrix = matrix
+        self.rows = rows
+        self.targets = targets
+    }
+
+    public var count: Int { rows.count }
+    public var isEmpty: Bool { rows.isEmpty }
+}

@@ -1,0 +1,60 @@
+import RealModule
+
+/// Small dense kernels. `Relaxed` arithmetic lets the compiler reassociate the sums and vectorise them, which is
+/// where most of the speed of these loops comes from (see docs/engineering notes).
+@usableFromInline
+enum Kernels {
+    @inline(__always) @usableFromInline
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var sum: Float = 0
+        for j in 0..<count { sum = Relaxed.multiplyAdd(a[j], b[j], sum) }
+        return sum
+    }
+
+    /// y += alpha * x
+    @inline(__always) @usableFromInline
+    static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        for j in 0..<count { y[j] = Relaxed.multiplyAdd(alpha, x[j], y[j]) }
+    }
+
+    /// log(1 + e^x) without overflow.
+    @inline(__always) @usableFromInline
+    static func softplus(_ x: Float) -> Float {
+        x > 0 ? x + Float.log(onePlus: Float.exp(-x)) : Float.log(onePlus: Float.exp(x))
+    }
+
+    @inline(__always) @usableFromInline
+    static func sigmoid(_ x: Float) -> Float {
+        x >= 0 ? 1 / (1 + Float.exp(-x)) : Float.exp(x) / (1 + Float.exp(x))
+    }
+}
+
+extension LinearModel {
+    /// Class probabilities for one transformed input of `featureCount` floats, written to `probabilities`
+    /// (`classCount` long; for a logistic model `[P(negative), P(positive)]`).
+    @inlinable
+    public func probabilities(input: UnsafePointer<Float>, into probabilities: UnsafeMutablePointer<Float>) {
+        weights.withUnsafeBufferPointer { w in
+            if kind == .logistic {
+                let p = Kernels.sigmoid(biases[0] + Kernels.dot(input, w.baseAddress!, count: featureCount))
+                probabilities[0] = 1 - p
+                probabilities[1] = p
+                return
+            }
+            var largest = -Float.infinity
+            for k in 0..<outputCount {
+                let z = biases[k] + Kernels.dot(input, w.baseAddress! + k * featureCount, count: featureCount)
+                probabilities[k] = z
+                largest = max(largest, z)
+            }
+            var total: Float = 0
+            for k in 0..<outputCount {
+                let e = Float.exp(probabilities[k] - largest)
+                probabilities[k] = e
+                total += e
+            }
+            let inverse = 1 / total
+            for k in 0..<outputCount { probabilities[k] *= inverse }
+        }
+    }
+}

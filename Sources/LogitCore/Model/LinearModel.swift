@@ -1,0 +1,41 @@
+/// The family of a linear classifier: binary logistic regression (one output, sigmoid) or softmax regression
+/// (one output per class).
+public enum LinearModelKind: String, Codable, Sendable {
+    case logistic
+    case softmax
+}
+
+/// Weights and biases of a linear classifier. `weights` is `outputCount x featureCount`, row-major;
+/// a logistic model has one output whose probability is that of the positive class.
+public struct LinearModel: Sendable, Equatable {
+    public let kind: LinearModelKind
+    public let featureCount: Int
+    public var weights: [Float]
+    public var biases: [Float]
+
+    public var outputCount: Int { biases.count }
+    /// Classes the model tells apart: 2 for a logistic model.
+    public var classCount: Int { kind == .logistic ? 2 : outputCount }
+
+    public init(kind: LinearModelKind, featureCount: Int, weights: [Float], biases: [Float]) {
+        precondition(weights.count == featureCount * biases.count, "weights do not match outputs x features")
+        precondition(kind == .softmax || biases.count == 1, "a logistic model has one output")
+        self.kind = kind
+        self.featureCount = featureCount
+        self.weights = weights
+        self.biases = biases
+    }
+
+    /// A zero-initialised model (the objective is convex, so zero is as good a start as any).
+    public static func zeros(kind: LinearModelKind, featureCount: Int, classCount: Int) -> LinearModel {
+        let outputs = kind == .logistic ? 1 : classCount
+        return LinearModel(
+            kind: kind, featureCount: featureCount,
+            weights: [Float](repeating: 0, count: outputs * featureCount),
+            biases: [Float](repeating: 0, count: outputs))
+    }
+
+    public var weightNorm: Double {
+        (weights.reduce(0.0) { $0 + Double($1) * Double($1) }).squareRoot()
+    }
+}

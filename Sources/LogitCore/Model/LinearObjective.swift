@@ -1,0 +1,202 @@
+import Dispatch
+import RealModule
+
+/// Sum of the cross-entropy loss (and count of correct predictions) over some rows.
+public struct BatchResult: Sendable {
+    public var lossSum: Double
+    public var correct: Int
+    public var count: Int
+
+    public init(lossSum: Double = 0, correct: Int = 0, count: Int = 0) {
+        self.lossSum = lossSum
+        self.correct = correct
+        self.count = count
+    }
+
+    public var meanLoss: Double { count > 0 ? lossSum / Double(count) : 0 }
+    public var accuracy: Double { count > 0 ? Double(correct) / Double(count) : 0 }
+
+    static func + (a: BatchResult, b: BatchResult) -> BatchResult {
+        BatchResult(lossSum: a.lossSum + b.lossSum, correct: a.correct + b.correct, count: a.count + b.count)
+    }
+}
+
+/// The data term of the training objective, mean cross-entropy, and its gradient, for a linear model.
+/// One fused pass per block of rows: convert the raw values, forward, loss, backward. Buffers are allocated once,
+/// per thread, so the training loop allocates nothing.
+public final class LinearObjective: @unchecked Sendable {
+    public let data: LabeledRows
+    public let transform: FeatureTransform
+    public let kind: LinearModelKind
+    public let outputCount: Int
+    public let featureCount: Int
+    public let threads: Int
+    private let blockRows: Int
+    private let workspaces: [Workspace]
+
+    /// Rows below which a batch is not worth splitting across threads.
+    private static let minimumRowsPerThread = 1024
+
+    public init(data: LabeledRows, transform: FeatureTransform, kind: LinearModelKind, classCount: Int,
+                threads: Int = 1, blockRows: Int = 64) {
+        self.data = data
+        self.transform = transform
+        self.kind = kind
+        self.outputCount = kind == .logistic ? 1 : classCount
+        self.featureCount = data.matrix.columnCount
+        self.threads = max(1, threads)
+        self.blockRows = blockRows
+        self.allPositions = Array(0..<Int32(data.count))
+        self.workspaces = (0..<max(1, threads)).map { _ in
+            Workspace(blockRows: blockRows, featureCount: data.matrix.columnCount,
+                      outputCount: kind == .logistic ? 1 : classCount)
+        }
+    }
+
+    /// Loss summed over `rows` (positions in `data`), and, if `gradient` is given, the gradient of the *mean* loss
+    /// with respect to weights then biases (`outputCount * featureCount + outputCount` floats, overwritten).
+    public func evaluate(model: LinearModel, positions: UnsafeBufferPointer<Int32>,
+                         gradient: UnsafeMutablePointer<Float>?) -> BatchResult {
+        precondition(model.featureCount == featureCount && model.outputCount == outputCount, "model shape mismatch")
+        let n = positions.count
+        let parameterCount = outputCount * featureCount + outputCount
+        let chunks = min(threads, max(1, n / Self.minimumRowsPerThread))
+        var results = [BatchResult](repeating: BatchResult(), count: chunks)
+        model.weights.withUnsafeBufferPointer { weights in
+            model.biases.withUnsafeBufferPointer { biases in
+                results.withUnsafeMutableBufferPointer { results in
+                    let pass = ChunkedPass(
+                        positions: positions, weights: weights.baseAddress!, biases: biases.baseAddress!,
+                        results: results.baseAddress!, chunks: chunks, withGradient: gradient != nil)
+                    if chunks == 1 {
+                        run(pass, chunk: 0)
+                    } else {
+                        DispatchQueue.concurrentPerform(iterations: chunks) { self.run(pass, chunk: $0) }
+                    }
+                }
+            }
+        }
+        if let gradient {
+            let scale = 1 / Float(max(n, 1))
+            let first = workspaces[0].gradient
+            for p in 0..<parameterCount { gradient[p] = first[p] }
+            for chunk in 1..<chunks {
+                let partial = workspaces[chunk].gradient
+                for p in 0..<parameterCount { gradient[p] += partial[p] }
+            }
+            for p in 0..<parameterCount { gradient[p] *= scale }
+        }
+        return results.reduce(BatchResult(), +)
+    }
+
+    /// The pointers one parallel pass shares between its threads; each thread writes only its own result slot and
+    /// its own workspace.
+    private struct ChunkedPass: @unchecked Sendable {
+        let positions: UnsafeBufferPointer<Int32>
+        let weights: UnsafePointer<Float>
+        let biases: UnsafePointer<Float>
+        let results: UnsafeMutablePointer<BatchResult>
+        let chunks: Int
+        let withGradient: Bool
+    }
+
+    private func run(_ pass: ChunkedPass, chunk: Int) {
+        let n = pass.positions.count
+        let start = n * chunk / pass.chunks
+        let end = n * (chunk + 1) / pass.chunks
+        let workspace = workspaces[chunk]
+        if pass.withGradient {
+            workspace.gradient.initialize(repeating: 0, count: outputCount * featureCount + outputCount)
+        }
+        pass.results[chunk] = accumulate(
+            positions: UnsafeBufferPointer(rebasing: pass.positions[start..<end]),
+            weights: pass.weights, biases: pass.biases, workspace: workspace, withGradient: pass.withGradient)
+    }
+
+    /// Convenience over every row of `data`.
+    public func evaluate(model: LinearModel, gradient: UnsafeMutablePointer<Float>? = nil) -> BatchResult {
+        allPositions.withUnsafeBufferPointer { evaluate(model: model, positions: $0, gradient: gradient) }
+    }
+
+    /// Positions 0..<count: every row of `data`, in order.
+    public let allPositions: [Int32]
+
+    private func accumulate(positions: UnsafeBufferPointer<Int32>, weights: UnsafePointer<Float>,
+                            biases: UnsafePointer<Float>, workspace: Workspace, withGradient: Bool) -> BatchResult {
+        let d = featureCount
+        let k = outputCount
+        var result = BatchResult()
+        let rows = workspace.rows
+        let logits = workspace.logits
+        var blockStart = 0
+        data.rows.withUnsafeBufferPointer { dataRows in
+            data.targets.withUnsafeBufferPointer { targets in
+                while blockStart < positions.count {
+                    let blockEnd = min(blockStart + blockRows, positions.count)
+                    let count = blockEnd - blockStart
+                    for i in 0..<count { rows[i] = dataRows[Int(positions[blockStart + i])] }
+                    data.matrix.fill(rows: UnsafeBufferPointer(start: rows, count: count), transform: transform,
+                                     into: workspace.inputs)
+                    for i in 0..<count {
+                        let x = workspace.inputs + i * d
+                        let z = logits
+                        for c in 0..<k { z[c] = biases[c] + Kernels.dot(x, weights + c * d, count: d) }
+                        let target = Int(targets[Int(positions[blockStart + i])])
+                        if kind == .logistic {
+                            let margin = z[0]
+                            result.lossSum += Double(Kernels.softplus(target == 1 ? -margin : margin))
+                            if (margin > 0) == (target == 1) { result.correct += 1 }
+                            z[0] = Kernels.sigmoid(margin) - Float(target)
+                        } else {
+                            var largest = z[0]
+                            var best = 0
+                            for c in 1..<k where z[c] > largest {
+                                largest = z[c]
+                                best = c
+                            }
+                            var total: Float = 0
+                            for c in 0..<k { total += Float.exp(z[c] - largest) }
+                            let logSum = largest + Float.log(total)
+                            result.lossSum += Double(logSum - z[target])
+                            if best == target { result.correct += 1 }
+                            for c in 0..<k { z[c] = Float.exp(z[c] - logSum) }
+                            z[target] -= 1
+                        }
+                        if withGradient {
+                            let g = workspace.gradient
+                            for c in 0..<k {
+                                Kernels.axpy(z[c], x, g + c * d, count: d)
+                                g[k * d + c] += z[c]
+                            }
+                        }
+                    }
+                    result.count += count
+                    blockStart = blockEnd
+                }
+            }
+        }
+        return result
+    }
+
+    /// Per-thread scratch memory, allocated once.
+    private final class Workspace {
+        let rows: UnsafeMutablePointer<Int32>
+        let inputs: UnsafeMutablePointer<Float>
+        let logits: UnsafeMutablePointer<Float>
+        let gradient: UnsafeMutablePointer<Float>
+
+        init(blockRows: Int, featureCount: Int, outputCount: Int) {
+            rows = .allocate(capacity: blockRows)
+            inputs = .allocate(capacity: blockRows * featureCount)
+            logits = .allocate(capacity: outputCount)
+            gradient = .allocate(capacity: outputCount * featureCount + outputCount)
+        }
+
+        deinit {
+            rows.deallocate()
+            inputs.deallocate()
+            logits.deallocate()
+            gradient.deallocate()
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import LogitCore
+
+/// A labelled data set held in memory once: raw training and test rows with their labels.
+public struct Dataset: Sendable {
+    public let name: String
+    public let train: FeatureMatrix
+    public let trainLabels: [Int32]
+    /// The official test split, if the data set has one.
+    public let test: FeatureMatrix?
+    public let testLabels: [Int32]
+    /// Every label value that occurs, ascending.
+    public let classes: [Int]
+    /// Height and width for image data sets.
+    public let imageShape: (height: Int, width: Int)?
+    /// The preprocessing a model trained on this set uses unless the request says otherwise.
+    public let defaultPreprocessing: Preprocessing
+
+    public var featureCount: Int { train.columnCount }
+
+    public init(name: String, train: FeatureMatrix, trainLabels: [Int32], test: FeatureMatrix?, testLabels: [Int32],
+                imageShape: (height: Int, width: Int)?, defaultPreprocessing: Preprocessing) {
+        self.name = name
+        self.train = train
+        self.trainLabels = trainLabels
+        self.test = test
+        self.testLabels = testLabels
+        self.classes = Array(Set(trainLabels.map(Int.init)).union(testLabels.map(Int.init))).sorted()
+        self.imageShape = imageShape
+        self.defaultPreprocessing = defaultPreprocessing
+    }
+
+    /// Label counts in class order, for the training and test splits.
+    public func histogram(of labels: [Int32]) -> [Int: Int] {
+        labels.reduce(into: [:]) { $0[Int($1), default: 0] += 1 }
+    }
+}
+
+/// Loads an IDX image/label set laid out as MNIST is: `{train,t10k}-{images-idx3,labels-idx1}-ubyte.gz`.
+public enum IDXDatasetLoader {
+    public static func load(name: String, directory: String) throws -> Dataset {
+        func path(_ file: String) -> String { directory + "/" + file }
+        let (train, trainLabels, shape) = try loadPair(
+            images: path("train-images-idx3-ubyte.gz"), labels: path("train-labels-idx1-ubyte.gz"))
+        let (test, testLabels, testShape) = try loadPair(
+            images: path("t10k-images-idx3-ubyte.gz"), labels: path("t10k-labels-idx1-ubyte.gz"))
+        guard shape == testShape else {
+            throw DataFileError.corrupt(path: directory, reason: "training images are \(shape), test images \(testShape)")
+        }
+        return Dataset(name: name, train: train, trainLabels: trainLabels, test: test, testLabels: testLabels,
+                       imageShape: (shape[0], shape[1]), defaultPreprocessing: .unit(divisor: 255))
+    }
+
+    static func loadPair(images: String, labels: String) throws -> (FeatureMatrix, [Int32], [Int]) {
+        let imageArray = try IDXArray.read(path: images, expectedDimensions: 3)
+        let labelArray = try IDXArray.read(path: labels, expectedDimensions: 1)
+        let count = imageArray.dimensions[0]
+        guard labelArray.dimensions[0] == count else {
+            throw DataFileError.corrupt(
+                path: labels, reason: "\(labelArray.dimensions[0]) labels for \(count) images in \(images)")
+        }
+        let features = imageArray.dimensions[1] * imageArray.dimensions[2]
+        let matrix = FeatureMatrix(bytes: imageArray.values, rowCount: count, columnCount: features)
+        return (matrix, labelArray.values.map(Int32.init), Array(imageArray.dimensions[1...]))
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import LogitCore
+import LogitData
+
+/// A problem with a request field, said so the user knows what to change.
+public struct FieldProblem: Codable, Sendable, Equatable {
+    public var field: String
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+public struct ValidationError: Error, CustomStringConvertible {
+    public var problems: [FieldProblem]
+    public var description: String {
+        problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+    }
+}
+
+/// Limits on what one training request may ask for.
+public struct TrainingLimits: Sendable {
+    public var maxEpochs: Int
+    public init(maxEpochs: Int = 1000) {
+        self.maxEpochs = maxEpochs
+    }
+}
+
+/// A training request with every default filled in and every value checked: what a job runs, and what the model
+/// version records as its hyper-parameters.
+public struct TrainingPlan: Codable, Sendable, Equatable {
+    public var name: String
+    public var dataset: String
+    public var task: ClassificationTask
+    public var model: LinearModelKind
+    public var optimizer: OptimizerKind
+    public var epochs: Int
+    /// 0 = full batch.
+    public var batchSize: Int
+    public var learningRate: Double
+    public var schedule: TrainRequest.Schedule
+    public var regularization: TrainRequest.Regularization
+    public var tolerance: Double
+    public var validationFraction: Double
+    public var trainSize: Int?
+    public var seed: UInt64
+    /// Steps between curve points; 0 = the optimiser's default (a few per epoch).
+    public var evalEvery: Int
+    public var preprocess: String
+
+    enum CodingKeys: String, CodingKey {
+        case name, dataset, task, model, optimizer, epochs, schedule, regularization, tolerance, seed, preprocess
+        case batchSize = "batch_size"
+        case learningRate = "learning_rate"
+        case validationFraction = "validation_fraction"
+        case trainSize = "train_size"
+        case evalEvery = "eval_every"
+    }
+
+    /// The plan as JSON, as jobs and versions store it.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    public static func decode(json: String) throws -> TrainingPlan {
+        try JSONDecoder().decode(TrainingPlan.self, from: Data(json.utf8))
+    }
+
+    /// The options the trainer takes.
+    public var trainingOptions: TrainingOptions {
+        let scheduleValue: LearningRateSchedule = switch schedule.type {
+        case "inverse_time": .inverseTime(decaySteps: schedule.decaySteps ?? 1000)
+        case "step": .stepDecay(everyEpochs: schedule.every ?? 10, factor: schedule.factor ?? 0.5)
+        case "exponential": .exponential(ratePerEpoch: schedule.factor ?? 0.9)
+        default: .constant
+        }
+        return TrainingOptions(
+            optimizer: optimizer, epochs: epochs, batchSize: batchSize, learningRate: learningRate,
+            schedule: scheduleValue, l2: regularization.type == "l2" ? (regularization.lambda ?? 0) : 0,
+            tolerance: tolerance, seed: seed, evalEvery: evalEvery)
+    }
+
+    public var splitOptions: SplitOptions {
+        SplitOptions(validationFraction: validationFraction, trainSize: trainSize, seed: seed)
+    }
+
+    /// Model names and aliases: 1-64 characters of A-Z a-z 0-9 . _ -
+    public static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+    }
+
+    /// Fills in defaults and checks every field. `datasetClasses` gives the classes of a data set, or nil if the
+    /// service has no such data set.
+    public static func resolve(_ request: TrainRequest, limits: TrainingLimits,
+                               datasetNames: [String], datasetClasses: (String) async throws -> [Int]) async throws
+        -> TrainingPlan
+    {
+        var problems: [FieldProblem] = []
+        func problem(_ field: String, _ message: String) { problems.append(FieldProblem(field: field, message: message)) }
+
+        let dataset = request.dataset ?? "mnist"
+        var classes: [Int] = []
+        if datasetNames.contains(dataset) {
+            classes = try await datasetClasses(dataset)
+        } else {
+            problem("dataset", "unknown data set '\(dataset)'; available: \(datasetNames.joined(separator: ", "))")
+        }
+        let task = request.task ?? .multiclass
+        if !classes.isEmpty {
+            for message in task.problems(datasetClasses: classes) { problem("task", message) }
+        }
+
+        let model: LinearModelKind
+        switch request.model {
+        case nil: model = task.type == .binary ? .logistic : .softmax
+        case let name?:
+            if let kind = LinearModelKind(rawValue: name) {
+                model = kind
+                if kind == .logistic && task.type != .binary {
+                    problem("model", "'logistic' is a binary model: give a task {\"type\":\"binary\",\"positive\":[...]} or use 'softmax'")
+                }
+            } else {
+                model = .softmax
+                problem("model", "unknown model '\(name)'; available: logistic, softmax")
+            }
+        }
+
+        let batchSize = request.batchSize ?? 0
+        if batchSize < 0 { problem("batch_size", "must be 0 (full batch) or a positive number of rows") }
+        let optimizer: OptimizerKind
+        switch request.optimizer {
+        case nil: optimizer = batchSize > 0 ? .sgd : .lbfgs
+        case let name?:
+            optimizer = OptimizerKind(rawValue: name) ?? .lbfgs
+            if OptimizerKind(rawValue: name) == nil {
+                problem("optimizer", "unknown optimizer '\(name)'; available: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            } else if optimizer == .sgd && batchSize == 0 {
+                problem("batch_size", "optimizer 'sgd' needs a batch_size of at least 1")
+            } else if optimizer != .sgd && batchSize > 0 {
+                problem("batch_size", "optimizer '\(name)' uses the full batch: leave batch_size out or use 'sgd'")
+            }
+        }
+
+        let epochs = request.epochs ?? (optimizer == .lbfgs ? 100 : optimizer == .gd ? 200 : 5)
+        if epochs < 1 || epochs > limits.maxEpochs {
+            problem("epochs", "must be between 1 and \(limits.maxEpochs)")
+        }
+        let learningRate = request.learningRate ?? (optimizer == .sgd ? 0.5 : 1.0)
+        if !(learningRate > 0 && learningRate.isFinite) { problem("learning_rate", "must be a positive number") }
+
+        let schedule = request.schedule ?? TrainRequest.Schedule(type: "constant")
+        switch schedule.type {
+        case "constant": break
+        case "inverse_time":
+            if let t = schedule.decaySteps, !(t > 0 && t.isFinite) { problem("schedule.decay_steps", "must be positive") }
+        case "step":
+            if let every = schedule.every, every < 1 { problem("schedule.every", "must be at least 1 epoch") }
+            if let f = schedule.factor, !(f > 0 && f <= 1) { problem("schedule.factor", "must be in (0, 1]") }
+        case "exponential":
+            if let f = schedule.factor, !(f > 0 && f <= 1) { problem("schedule.factor", "must be in (0, 1]") }
+        default:
+            problem("schedule.type", "unknown schedule '\(schedule.type)'; available: constant, inverse_time, step, exponential")
+        }
+
+        let regularization = request.regularization ?? TrainRequest.Regularization(type: "l2", lambda: 1e-4)
+        switch regularization.type {
+        case "none": break
+        case "l2":
+            if let lambda = regularization.lambda, !(lambda >= 0 && lambda.isFinite) {
+                problem("regularization.lambda", "must be a number >= 0")
+            }
+        case "l1", "elastic_net":
+            problem("regularization.type", "'\(regularization.type)' is not available yet; use 'l2' or 'none'")
+        default:
+            problem("regularization.type", "unknown regularization '\(regularization.type)'; available: none, l2")
+        }
+        let resolvedRegularization = TrainRequest.Regularization(
+            type: regularization.type,
+            lambda: regularization.type == "none" ? 0 : (regularization.lambda ?? 1e-4))
+
+        let tolerance = request.tolerance ?? (optimizer == .sgd ? 0 : 1e-6)
+        if !(tolerance >= 0 && tolerance.isFinite) { problem("tolerance", "must be a number >= 0") }
+        let validationFraction = request.validationFraction ?? 0.1
+        if !(validationFraction >= 0 && validationFraction <= 0.5) {
+            problem("validation_fraction", "must be between 0 and 0.5")
+        }
+        if let trainSize = request.trainSize, trainSize < 1 { problem("train_size", "must be at least 1 row") }
+        let evalEvery = request.evalEvery ?? 0
+        if evalEvery < 0 { problem("eval_every", "must be 0 (automatic) or a positive number of steps") }
+
+        let name = request.name ?? defaultName(dataset: dataset, task: task)
+        if !isValidName(name) { problem("name", "must be 1-64 characters of A-Z a-z 0-9 . _ -") }
+
+        guard problems.isEmpty else { throw ValidationError(problems: problems) }
+        return TrainingPlan(
+            name: name, dataset: dataset, task: task, model: model, optimizer: optimizer, epochs: epochs,
+            batchSize: batchSize, learningRate: learningRate, schedule: schedule,
+            regularization: resolvedRegularization, tolerance: tolerance, validationFraction: validationFraction,
+            trainSize: request.trainSize, seed: request.seed ?? 42, evalEvery: evalEvery, preprocess: "unit")
+    }
+
+    /// "mnist" for a multiclass model, "mnist-2-vs-3" or "mnist-2-vs-rest" for binary ones.
+    static func defaultName(dataset: String, task: ClassificationTask) -> String {
+        guard task.type == .binary else { return dataset }
+        func group(_ labels: [Int]) -> String { labels.sorted().map(String.init).joined(separator: "_") }
+        return "\(dataset)-\(group(task.positive ?? []))-vs-\(task.negative.map(group) ?? "rest")"
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import LogitCore
+import LogitData
+import LogitStore
+
+/// Runs one training plan to a model version, synchronously, on the calling (non-cooperative) thread:
+/// split the data, train, measure on the test split. Shared by the job scheduler and the command line.
+public struct TrainingRunner: Sendable {
+    public let datasets: DatasetRegistry
+    /// Threads one job's passes over the data may use.
+    public let threads: Int
+
+    public init(datasets: DatasetRegistry, threads: Int) {
+        self.datasets = datasets
+        self.threads = max(1, threads)
+    }
+
+    public struct Output: Sendable {
+        public var version: ModelVersion
+        public var stopReason: StopReason
+    }
+
+    public func run(plan: TrainingPlan, jobId: String?, callbacks: TrainingCallbacks) throws -> Output {
+        let dataset = try datasets.dataset(named: plan.dataset)
+        let splits = dataset.splits(task: plan.task, options: plan.splitOptions)
+        guard !splits.train.isEmpty else { throw RunError.noTrainingRows }
+        let classes = plan.task.classLabels(datasetClasses: dataset.classes)
+        let preprocessing = dataset.defaultPreprocessing
+        let transform = FeatureTransform(preprocessing, featureCount: dataset.featureCount)
+        func objective(_ rows: LabeledRows?) -> LinearObjective? {
+            guard let rows, !rows.isEmpty else { return nil }
+            return LinearObjective(data: rows, transform: transform, kind: plan.model, classCount: classes.count,
+                                   threads: threads)
+        }
+        let trainer = Trainer(train: objective(splits.train)!, validation: objective(splits.validation),
+                              test: objective(splits.test), options: plan.trainingOptions)
+        let outcome = trainer.run(callbacks: callbacks)
+        let metrics = splits.test.flatMap { rows in
+            rows.isEmpty ? nil : ClassificationMetrics(model: outcome.model, data: rows, transform: transform)
+        }
+        let metadata = ModelVersionMetadata(
+            name: plan.name, kind: plan.model, classes: classes, preprocessing: preprocessing,
+            featureCount: dataset.featureCount, imageShape: dataset.imageShape.map { [$0.height, $0.width] },
+            dataset: plan.dataset, hyperparameters: plan.json(), metrics: metrics, trainingSeconds: outcome.seconds,
+            stopReason: outcome.stopReason.rawValue, epochsCompleted: outcome.epochsCompleted, jobId: jobId,
+            createdAt: Date())
+        return Output(version: ModelVersion(metadata: metadata, model: outcome.model, curves: outcome.curve),
+                      stopReason: outcome.stopReason)
+    }
+
+    public enum RunError: Error, CustomStringConvertible {
+        case noTrainingRows
+        public var description: String { "the task selects no training rows" }
+    }
+}

@@ -1,0 +1,81 @@
+import Configuration
+import Foundation
+import Logging
+import SystemPackage
+
+/// Everything the service can be configured with. Sources, highest precedence first: command-line flags,
+/// `LOGIT_*` environment variables (e.g. `LOGIT_PORT`, `LOGIT_MAX_CONCURRENT_JOBS`), the JSON file
+/// (`config/logit.json` by default), then the defaults below.
+public struct AppConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// SQLite database file (created if missing).
+    public var databasePath = "var/logit.sqlite"
+    /// Folder with the data sets (`mnist/` is bundled).
+    public var dataDirectory = "data"
+    /// Folder served at `/` (the browser page).
+    public var publicDirectory = "public"
+    public var maxConcurrentJobs = 1
+    /// Threads one training job may use for its passes over the data.
+    public var trainingThreads = 2
+    /// Train the default model in the background when the database has no model yet.
+    public var trainOnFirstRun = true
+    public var maxEpochs = 1000
+    /// Largest request body for `/predict` and `/train`, in bytes.
+    public var maxBodyBytes = 1 << 20
+    /// Images per `/predict` request.
+    public var maxBatchInstances = 10_000
+    public var logLevel = Logger.Level.info
+
+    public init() {}
+
+    /// Reads the configuration from flags (already parsed into `overrides`, keyed as in the JSON file),
+    /// the environment and the JSON file.
+    public static func load(
+        file: String = "config/logit.json", overrides: [String: ConfigValue] = [:],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> AppConfiguration {
+        let flags = InMemoryProvider(
+            name: "flags",
+            values: Dictionary(uniqueKeysWithValues: overrides.map { (AbsoluteConfigKey($0.key.split(separator: ".").map(String.init)), $0.value) }))
+        let prefixedEnvironment = KeyMappingProvider(
+            upstream: EnvironmentVariablesProvider(environmentVariables: environment)
+        ) { $0.prepending(["logit"]) }
+        let fileProvider = try await FileProvider<JSONSnapshot>(filePath: FilePath(file), allowMissing: true)
+        let reader = ConfigReader(providers: [flags, prefixedEnvironment, fileProvider])
+
+        var configuration = AppConfiguration()
+        configuration.host = reader.string(forKey: "host", default: configuration.host)
+        configuration.port = reader.int(forKey: "port", default: configuration.port)
+        configuration.databasePath = reader.string(forKey: "database", default: configuration.databasePath)
+        configuration.dataDirectory = reader.string(forKey: "data_directory", default: configuration.dataDirectory)
+        configuration.publicDirectory = reader.string(forKey: "public_directory", default: configuration.publicDirectory)
+        configuration.maxConcurrentJobs = reader.int(forKey: "max_concurrent_jobs", default: configuration.maxConcurrentJobs)
+        configuration.trainingThreads = reader.int(forKey: "training_threads", default: configuration.trainingThreads)
+        configuration.trainOnFirstRun = reader.bool(forKey: "train_on_first_run", default: configuration.trainOnFirstRun)
+        configuration.maxEpochs = reader.int(forKey: "max_epochs", default: configuration.maxEpochs)
+        configuration.maxBodyBytes = reader.int(forKey: "max_body_bytes", default: configuration.maxBodyBytes)
+        configuration.maxBatchInstances = reader.int(forKey: "max_batch_instances", default: configuration.maxBatchInstances)
+        if let level = Logger.Level(rawValue: reader.string(forKey: "log_level", default: "info")) {
+            configuration.logLevel = level
+        }
+        try configuration.validate()
+        return configuration
+    }
+
+    public struct InvalidConfiguration: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public func validate() throws {
+        func check(_ condition: Bool, _ message: String) throws {
+            if !condition { throw InvalidConfiguration(description: "invalid configuration: \(message)") }
+        }
+        try check((0...65535).contains(port), "port must be 0-65535")
+        try check(maxConcurrentJobs >= 1, "max_concurrent_jobs must be at least 1")
+        try check(trainingThreads >= 1, "training_threads must be at least 1")
+        try check(maxEpochs >= 1, "max_epochs must be at least 1")
+        try check(maxBodyBytes >= 4096, "max_body_bytes must be at least 4096")
+        try check(maxBatchInstances >= 1, "max_batch_instances must be at least 1")
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import LogitData
+import LogitJobs
+import LogitStore
+import Logging
+import ServiceLifecycle
+
+/// The pieces of a running service, shared by the controllers.
+struct AppServices {
+    let configuration: AppConfiguration
+    let store: any ModelStore
+    let datasets: DatasetRegistry
+    let scheduler: JobScheduler
+    let cache: ModelCache
+    let draining: DrainingFlag
+}
+
+/// Builds the service: opens the store, recovers jobs a previous process left behind, and wires the router.
+public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil) async throws
+    -> some ApplicationProtocol
+{
+    let logger = {
+        var logger = logger ?? Logger(label: "logit")
+        logger.logLevel = configuration.logLevel
+        return logger
+    }()
+
+    let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let store = try SQLiteModelStore(path: configuration.databasePath)
+    let datasets = DatasetRegistry(dataDirectory: configuration.dataDirectory)
+    let scheduler = JobScheduler(
+        store: store, runner: TrainingRunner(datasets: datasets, threads: configuration.trainingThreads),
+        maxConcurrentJobs: configuration.maxConcurrentJobs, logger: logger)
+    let cache = ModelCache(store: store)
+    await scheduler.setOnVersionStored { cache.invalidate() }
+    try await scheduler.recover()
+
+    let services = AppServices(
+        configuration: configuration, store: store, datasets: datasets, scheduler: scheduler, cache: cache,
+        draining: DrainingFlag())
+    if configuration.trainOnFirstRun, try await store.models().isEmpty, try await store.jobs(limit: 1).isEmpty {
+        let plan = try await TrainingPlan.resolve(
+            TrainRequest(), limits: TrainingLimits(maxEpochs: configuration.maxEpochs), datasetNames: datasets.names,
+            datasetClasses: { try await datasets.classes(of: $0) })
+        let job = try await scheduler.submit(plan)
+        logger.info("empty database: training the default model", metadata: ["job": "\(job.id)"])
+    }
+
+    let router = buildRouter(services)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "logit"),
+        onServerRunning: { channel in
+            logger.info("logit is serving", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        },
+        logger: logger)
+    app.addServices(JobShutdownService(scheduler: scheduler, draining: services.draining))
+    return app
+}
+
+/// The routes of the service (see ../shared/docs/api-contract.md).
+func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: FileMiddleware(services.configuration.publicDirectory, searchForIndexHtml: true))
+    let limit = services.configuration.maxBodyBytes
+    HealthController(store: services.store, draining: services.draining).addRoutes(to: router.group("healthz"))
+    JobsController(
+        store: services.store, scheduler: services.scheduler, datasets: services.datasets,
+        limits: TrainingLimits(maxEpochs: services.configuration.maxEpochs), maxBodyBytes: limit
+    ).addRoutes(to: router)
+    ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit)
+        .addRoutes(to: router.group("models"))
+    PredictController(cache: services.cache, maxBodyBytes: limit,
+                      maxBatchInstances: services.configuration.maxBatchInstances).addRoutes(to: router)
+    DatasetsController(datasets: services.datasets).addRoutes(to: router)
+    return router
+}
+
+/// On graceful shutdown (SIGTERM/SIGINT): readiness turns 503 and running jobs are cancelled and marked.
+struct JobShutdownService: Service {
+    let scheduler: JobScheduler
+    let draining: DrainingFlag
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        draining.set()
+        await scheduler.shutdown()
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import LogitCore
+import LogitData
+import LogitJobs
+import LogitStore
+import NIOCore
+
+/// `POST /train` and `/jobs`: submit, list, inspect, cancel, and follow a job's curves live.
+struct JobsController {
+    let store: any ModelStore
+    let scheduler: JobScheduler
+    let datasets: DatasetRegistry
+    let limits: TrainingLimits
+    let maxBodyBytes: Int
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("train") { request, _ in
+            let body = try await APICoding.decode(TrainRequest.self, from: request, limit: maxBodyBytes)
+            let plan = try await TrainingPlan.resolve(
+                body, limits: limits, datasetNames: datasets.names,
+                datasetClasses: { name in try await datasets.classes(of: name) })
+            let job = try await scheduler.submit(plan)
+            return JSONResponse(["job": JobView(job)], status: .accepted, headers: [.location: "/jobs/\(job.id)"])
+        }
+        let jobs = router.group("jobs")
+        jobs.get { request, _ in
+            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
+            guard (1...1000).contains(limit) else {
+                throw APIError.badRequest("'limit' must be between 1 and 1000", code: "INVALID_LIMIT")
+            }
+            return JSONResponse(["jobs": try await store.jobs(limit: limit).map(JobView.init)])
+        }
+        jobs.get(":id") { _, context in
+            JSONResponse(JobView(try await job(context)))
+        }
+        jobs.post(":id/cancel") { _, context in
+            let id = try context.parameters.require("id")
+            switch try await scheduler.cancel(id: id) {
+            case .cancelled(let job): return JSONResponse(JobView(job))
+            case .alreadyFinished(let job):
+                throw APIError(.conflict, code: "JOB_FINISHED", "job \(id) has already finished as \(job.status.rawValue)")
+            case .unknown: throw StoreError.unknownJob(id)
+            }
+        }
+        jobs.get(":id/events") { _, context in
+            try await events(context)
+        }
+    }
+
+    private func job(_ context: some RequestContext) async throws -> JobRecord {
+        let id = try context.parameters.require("id")
+        guard let job = try await store.job(id: id) else { throw StoreError.unknownJob(id) }
+        return job
+    }
+
+    /// Server-sent events: every curve point recorded so far, then new ones as they arrive, then the final status.
+    private func events(_ context: some RequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        // Subscribe before reading the job, so nothing that happens in between is missed.
+        let live = await scheduler.events(jobId: id)
+        guard try await store.job(id: id) != nil else { throw StoreError.unknownJob(id) }
+        let store = self.store
+        let body = ResponseBody { writer in
+            func send(_ event: String, id: Int? = nil, _ data: some Encodable) async throws {
+                let json = String(decoding: try APICoding.encoder.encode(data), as: UTF8.self)
+                let text = "event: \(event)\n" + (id.map { "id: \($0)\n" } ?? "") + "data: \(json)\n\n"
+                try await writer.write(ByteBuffer(string: text))
+            }
+            var last = 0
+            for (sequence, point) in try await store.curvePoints(jobId: id, after: 0) {
+                try await send("point", id: sequence, point)
+                last = sequence
+            }
+            if let job = try await store.job(id: id), job.status.isFinished {
+                try await send("status", JobView(job))
+            } else {
+                for await event in live {
+                    switch event {
+                    case .point(let sequence, let point) where sequence > last:
+                        try await send("point", id: sequence, point)
+                        last = sequence
+                    case .point: continue
+                    case .finished:
+                        if let job = try await store.job(id: id) { try await send("status", JobView(job)) }
+                    }
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: body)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import LogitCore
+import LogitJobs
+import LogitStore
+
+/// `/models`: listing, versions with their metadata, metrics and curves, aliases, deletion.
+struct ModelsController {
+    let store: any ModelStore
+    let cache: ModelCache
+    let maxBodyBytes: Int
+
+    func addRoutes(to group: RouterGroup<some RequestContext>) {
+        group.get { _, _ in
+            let models = try await store.models()
+            return JSONResponse(["models": models.map { ModelView($0, includeVersions: false) }])
+        }
+        group.get(":name") { _, context in
+            let name = try Self.name(context)
+            guard let model = try await store.model(named: name) else { throw StoreError.unknownModel(name) }
+            return JSONResponse(ModelView(model, includeVersions: true))
+        }
+        group.get(":name/versions/:version") { _, context in
+            let metadata = try await resolve(context)
+            let aliases = try await store.model(named: metadata.name)?.aliases ?? [:]
+            return JSONResponse(VersionView(metadata, aliases: aliases.filter { $0.value == metadata.version }.map(\.key)))
+        }
+        group.get(":name/versions/:version/metrics") { _, context in
+            let version = try await load(context)
+            let weights = version.model.weights
+            let zeros = weights.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+            return JSONResponse(MetricsView(
+                model: ModelReference(name: version.metadata.name, version: version.metadata.version),
+                metrics: version.metadata.metrics, classes: version.metadata.classes,
+                sparsity: weights.isEmpty ? 0 : Double(zeros) / Double(weights.count),
+                weightNorm: version.model.weightNorm))
+        }
+        group.get(":name/versions/:version/curves") { _, context in
+            let version = try await load(context)
+            return JSONResponse(CurvesView(
+                model: ModelReference(name: version.metadata.name, version: version.metadata.version),
+                points: version.curves))
+        }
+        group.delete(":name/versions/:version") { _, context in
+            let metadata = try await resolve(context)
+            try await store.deleteVersion(name: metadata.name, number: metadata.version)
+            cache.invalidate()
+            return Response(status: .noContent)
+        }
+        group.put(":name/aliases/:alias") { request, context in
+            let name = try Self.name(context)
+            let alias = try Self.alias(context)
+            let body = try await APICoding.decode(AliasRequest.self, from: request, limit: maxBodyBytes)
+            try await store.setAlias(name: name, alias: alias, version: body.version)
+            cache.invalidate()
+            let aliases = try await store.model(named: name)?.aliases ?? [:]
+            return JSONResponse(AliasesView(name: name, aliases: aliases))
+        }
+        group.delete(":name/aliases/:alias") { _, context in
+            try await store.deleteAlias(name: try Self.name(context), alias: try Self.alias(context))
+            cache.invalidate()
+            return Response(status: .noContent)
+        }
+    }
+
+    private func resolve(_ context: some RequestContext) async throws -> ModelVersionMetadata {
+        let (name, reference) = try Self.versionPath(context)
+        return try await store.resolve(name: name, reference: reference)
+    }
+
+    private func load(_ context: some RequestContext) async throws -> ModelVersion {
+        let metadata = try await resolve(context)
+        guard let version = try await store.version(name: metadata.name, number: metadata.version) else {
+            throw StoreError.unknownVersion(name: metadata.name, reference: String(metadata.version))
+        }
+        return version
+    }
+
+    static func name(_ context: some RequestContext) throws -> String {
+        let name = try context.parameters.require("name")
+        guard TrainingPlan.isValidName(name) else {
+            throw APIError.badRequest("model names are 1-64 characters of A-Z a-z 0-9 . _ -", code: "INVALID_NAME")
+        }
+        return name
+    }
+
+    static func alias(_ context: some RequestContext) throws -> String {
+        let alias = try context.parameters.require("alias")
+        guard TrainingPlan.isValidName(alias), Int(alias) == nil, alias != "latest" else {
+            throw APIError.badRequest(
+                "aliases are 1-64 characters of A-Z a-z 0-9 . _ -, and neither a number nor 'latest'",
+                code: "INVALID_ALIAS")
+        }
+        return alias
+    }
+
+    /// The `{name}` and `{v}` of a version path; `{v}` is a number, `latest` or an alias.
+    static func versionPath(_ context: some RequestContext) throws -> (String, VersionReference) {
+        let name = try name(context)
+        let text = try context.parameters.require("version")
+        guard TrainingPlan.isValidName(text) else {
+            throw APIError.badRequest("a version is a number, 'latest' or an alias", code: "INVALID_VERSION")
+        }
+        return (name, VersionReference(text))
+    }
+}
+
+struct AliasRequest: Decodable {
+    var version: Int
+    enum CodingKeys: String, CodingKey, CaseIterable { case version }
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        version = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .version)
+    }
+}
+
+struct AliasesView: Encodable {
+    var name: String
+    var aliases: [String: Int]
+}

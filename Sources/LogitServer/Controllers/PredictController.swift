@@ -1,0 +1,107 @@
+import Hummingbird
+import LogitCore
+import LogitJobs
+import LogitStore
+
+/// `POST /predict` (the default model, or the one the body names) and `POST /models/{name}/versions/{v}/predict`.
+struct PredictController {
+    let cache: ModelCache
+    let maxBodyBytes: Int
+    let maxBatchInstances: Int
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("predict") { request, _ in
+            let body = try await APICoding.decode(PredictRequest.self, from: request, limit: maxBodyBytes)
+            if let name = body.model, !TrainingPlan.isValidName(name) {
+                throw APIError.badRequest("'model' must be 1-64 characters of A-Z a-z 0-9 . _ -", code: "INVALID_NAME")
+            }
+            let servable = try await cache.servable(name: body.model, reference: body.version)
+            return try predict(body, with: servable)
+        }
+        router.post("models/:name/versions/:version/predict") { request, context in
+            let (name, reference) = try ModelsController.versionPath(context)
+            let body = try await APICoding.decode(PredictRequest.self, from: request, limit: maxBodyBytes)
+            if body.model != nil || body.version != nil {
+                throw APIError.badRequest("the path names the model: leave 'model' and 'version' out of the body",
+                                          code: "MODEL_IN_PATH_AND_BODY")
+            }
+            return try predict(body, with: try await cache.servable(name: name, reference: reference))
+        }
+    }
+
+    private func predict(_ body: PredictRequest, with servable: ServableModel) throws -> JSONResponse<PredictionsView> {
+        let instances: [[Float]]
+        switch (body.pixels, body.instances) {
+        case (let pixels?, nil): instances = [pixels]
+        case (nil, let batch?): instances = batch
+        case (nil, nil):
+            throw APIError.badRequest("send one image as 'pixels' or a batch as 'instances'", code: "NO_INPUT")
+        case (.some, .some):
+            throw APIError.badRequest("send either 'pixels' or 'instances', not both", code: "AMBIGUOUS_INPUT")
+        }
+        if instances.isEmpty { throw APIError.badRequest("'instances' is empty", code: "EMPTY_BATCH") }
+        if instances.count > maxBatchInstances {
+            throw APIError(.contentTooLarge, code: "BATCH_TOO_LARGE",
+                           "\(instances.count) instances is more than the limit of \(maxBatchInstances) per request")
+        }
+        let metadata = servable.metadata
+        let featureCount = metadata.featureCount
+        let isImage = metadata.imageShape != nil
+        for (index, values) in instances.enumerated() {
+            let field = body.pixels != nil ? "pixels" : "instances[\(index)]"
+            guard values.count == featureCount else {
+                throw APIError.badRequest(
+                    "\(field) has \(values.count) values; model '\(metadata.name)' takes exactly \(featureCount)"
+                        + (isImage ? " (28x28 pixels, row-major)" : ""), code: "WRONG_INPUT_SIZE")
+            }
+            for value in values where !value.isFinite || (isImage && !(0...255).contains(value)) {
+                throw APIError.badRequest(
+                    "\(field) holds \(value); every value must be a finite number" + (isImage ? " in 0...255" : ""),
+                    code: "VALUE_OUT_OF_RANGE")
+            }
+        }
+        let classCount = metadata.classes.count
+        var probabilities = [Float](repeating: 0, count: classCount)
+        var input = [Float](repeating: 0, count: featureCount)
+        var predictions: [Prediction] = []
+        predictions.reserveCapacity(instances.count)
+        for values in instances {
+            values.withUnsafeBufferPointer { source in
+                input.withUnsafeMutableBufferPointer { servable.transform.apply(source, into: $0.baseAddress!) }
+            }
+            input.withUnsafeBufferPointer { x in
+                probabilities.withUnsafeMutableBufferPointer { p in
+                    servable.model.probabilities(input: x.baseAddress!, into: p.baseAddress!)
+                }
+            }
+            var best = 0
+            for k in 1..<classCount where probabilities[k] > probabilities[best] { best = k }
+            predictions.append(Prediction(label: metadata.classes[best], probabilities: probabilities))
+        }
+        return JSONResponse(PredictionsView(model: ModelReference(name: metadata.name, version: metadata.version),
+                                            predictions: predictions))
+    }
+}
+
+/// `{"pixels": [784 numbers]}` or `{"instances": [[784 numbers], ...]}`, with optional `model` and `version`.
+struct PredictRequest: Decodable {
+    var pixels: [Float]?
+    var instances: [[Float]]?
+    var model: String?
+    var version: VersionReference?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case pixels, instances, model, version }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        pixels = try container.decodeIfPresent([Float].self, forKey: .pixels)
+        instances = try container.decodeIfPresent([[Float]].self, forKey: .instances)
+        model = try container.decodeIfPresent(String.self, forKey: .model)
+        if let number = try? container.decodeIfPresent(Int.self, forKey: .version) {
+            version = .number(number)
+        } else if let text = try container.decodeIfPresent(String.self, forKey: .version) {
+            version = VersionReference(text)
+        }
+    }
+}

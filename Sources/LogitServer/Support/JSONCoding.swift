@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// How the API writes JSON: ISO 8601 UTC timestamps with milliseconds.
+enum APICoding {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        }
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }()
+
+    /// Reads and decodes a JSON body, refusing bodies over `limit` bytes (413) and non-JSON content types (415).
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        if let contentType = request.headers[.contentType], !contentType.isEmpty,
+           !contentType.lowercased().hasPrefix("application/json"),
+           !contentType.lowercased().hasPrefix("application/x-www-form-urlencoded")  // curl -d's default
+        {
+            throw APIError(.unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
+                           "send the body as application/json, not \(contentType)")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw APIError(.contentTooLarge, code: "BODY_TOO_LARGE", "the body is larger than \(limit) bytes")
+        }
+        if buffer.readableBytes == 0 {
+            throw APIError.badRequest("the body is empty; send a JSON object ({} for the defaults)", code: "EMPTY_BODY")
+        }
+        return try JSONDecoder().decode(T.self, from: buffer)
+    }
+}
+
+/// Any Encodable value as a JSON response.
+struct JSONResponse<Value: Encodable>: ResponseGenerator {
+    var status: HTTPResponse.Status = .ok
+    var headers: HTTPFields = [:]
+    let value: Value
+
+    init(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) {
+        self.value = value
+        self.status = status
+        self.headers = headers
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try APICoding.encoder.encode(value)
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

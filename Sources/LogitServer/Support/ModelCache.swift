@@ -1,0 +1,66 @@
+import LogitCore
+import LogitStore
+import Synchronization
+
+/// A model version ready to answer predictions.
+struct ServableModel: Sendable {
+    let metadata: ModelVersionMetadata
+    let model: LinearModel
+    let transform: FeatureTransform
+}
+
+/// Resolved, loaded model versions, so a prediction reads the database only the first time a name/version is asked
+/// for. Every change to versions or aliases, and every new version, empties it.
+final class ModelCache: Sendable {
+    private struct State {
+        var entries: [String: ServableModel] = [:]
+        /// Bumped by every invalidation, so a lookup that raced one does not store a stale answer.
+        var generation = 0
+    }
+
+    private let state = Mutex(State())
+    private let store: any ModelStore
+
+    init(store: any ModelStore) {
+        self.store = store
+    }
+
+    func invalidate() {
+        state.withLock {
+            $0.entries.removeAll()
+            $0.generation += 1
+        }
+    }
+
+    /// The version `reference` of `name`, or the default model when `name` is nil.
+    func servable(name: String?, reference: VersionReference?) async throws -> ServableModel {
+        let key = "\(name ?? "")@\(reference?.description ?? "")"
+        let (cached, generation) = state.withLock { ($0.entries[key], $0.generation) }
+        if let cached { return cached }
+
+        let metadata: ModelVersionMetadata
+        if let name {
+            metadata = try await store.resolve(name: name, reference: reference ?? .latest)
+        } else if let reference {
+            throw APIError.badRequest("'version' needs 'model' to say which model it is a version of",
+                                      code: "VERSION_WITHOUT_MODEL")
+        } else {
+            _ = reference
+            guard let found = try await store.defaultVersion() else {
+                throw APIError(.notFound, code: "NO_MODEL",
+                               "no model has been trained yet: POST /train first, or wait for the first model")
+            }
+            metadata = found
+        }
+        guard let version = try await store.version(name: metadata.name, number: metadata.version) else {
+            throw StoreError.unknownVersion(name: metadata.name, reference: String(metadata.version))
+        }
+        let servable = ServableModel(
+            metadata: version.metadata, model: version.model,
+            transform: FeatureTransform(version.metadata.preprocessing, featureCount: version.metadata.featureCount))
+        state.withLock {
+            if $0.generation == generation { $0.entries[key] = servable }
+        }
+        return servable
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import LogitCore
+
+/// How a request names a version: a number, `latest`, or an alias.
+public enum VersionReference: Sendable, Equatable, CustomStringConvertible {
+    case number(Int)
+    case latest
+    case alias(String)
+
+    public init(_ text: String) {
+        if let number = Int(text) {
+            self = .number(number)
+        } else if text == "latest" {
+            self = .latest
+        } else {
+            self = .alias(text)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .number(let number): String(number)
+        case .latest: "latest"
+        case .alias(let alias): alias
+        }
+    }
+}
+
+/// A model name with its versions' numbers and its aliases.
+public struct ModelSummary: Sendable, Equatable {
+    public var name: String
+    public var createdAt: Date
+    public var latestVersion: Int?
+    public var versions: [ModelVersionMetadata]
+    public var aliases: [String: Int]
+}
+
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case unknownModel(String)
+    case unknownVersion(name: String, reference: String)
+    case unknownJob(String)
+    case conflict(String)
+
+    public var description: String {
+        switch self {
+        case .unknownModel(let name): "no model named '\(name)'"
+        case .unknownVersion(let name, let reference): "model '\(name)' has no version '\(reference)'"
+        case .unknownJob(let id): "no job with id '\(id)'"
+        case .conflict(let message): message
+        }
+    }
+}
+
+/// Everything the service keeps: jobs with their curves, and model versions with their aliases.
+/// Handlers and the job runner see only this protocol, so another backend (PostgreSQL, for replicas sharing one
+/// store) can replace SQLite without touching them. Every method is safe to call concurrently.
+public protocol ModelStore: Sendable {
+    // MARK: Jobs
+    func insertJob(_ job: JobRecord) async throws
+    func job(id: String) async throws -> JobRecord?
+    /// Newest first.
+    func jobs(limit: Int) async throws -> [JobRecord]
+    /// Jobs waiting to run, oldest first.
+    func queuedJobs() async throws -> [JobRecord]
+    func markStarted(jobId: String, at date: Date) async throws
+    func updateProgress(jobId: String, epoch: Double) async throws
+    /// Marks a job failed or cancelled unless it has already finished; returns the job as it then is.
+    @discardableResult
+    func finishJob(id: String, status: JobStatus, error: String?, at date: Date) async throws -> JobRecord?
+    /// Jobs left `running` by a process that died become `failed` with error `interrupted`; returns how many.
+    func interruptRunningJobs(at date: Date) async throws -> Int
+    func appendCurvePoint(jobId: String, sequence: Int, point: CurvePoint) async throws
+    /// Points recorded after `sequence`, in order.
+    func curvePoints(jobId: String, after sequence: Int) async throws -> [(sequence: Int, point: CurvePoint)]
+
+    // MARK: Models
+    /// Stores a new version of `version.metadata.name` (its number is assigned here) and marks the job succeeded,
+    /// in one transaction: a crash leaves either both or neither.
+    func completeJob(id: String, storing version: ModelVersion, at date: Date) async throws -> ModelVersionMetadata
+    /// Stores a new version that no job produced (an import); returns its metadata with the assigned number.
+    func insertVersion(_ version: ModelVersion) async throws -> ModelVersionMetadata
+    func models() async throws -> [ModelSummary]
+    func model(named name: String) async throws -> ModelSummary?
+    func resolve(name: String, reference: VersionReference) async throws -> ModelVersionMetadata
+    func version(name: String, number: Int) async throws -> ModelVersion?
+    /// The version that serves when a request names no model: alias `default` of any model, else the newest version.
+    func defaultVersion() async throws -> ModelVersionMetadata?
+    func deleteVersion(name: String, number: Int) async throws
+    func setAlias(name: String, alias: String, version: Int) async throws
+    func deleteAlias(name: String, alias: String) async throws
+}

@@ -1,0 +1,63 @@
+import GRDB
+
+/// The schema, as named migrations applied in order. Never edit a shipped migration: add a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: jobs, curve points, models, versions, aliases") { db in
+            try db.create(table: "job") { t in
+                t.primaryKey("id", .text)
+                t.column("status", .text).notNull().indexed()
+                t.column("request", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("started_at", .datetime)
+                t.column("finished_at", .datetime)
+                t.column("error", .text)
+                t.column("model_name", .text)
+                t.column("model_version", .integer)
+                t.column("progress_epoch", .double).notNull().defaults(to: 0)
+                t.column("epochs", .integer).notNull()
+            }
+            try db.create(table: "curve_point") { t in
+                t.column("job_id", .text).notNull().references("job", onDelete: .cascade)
+                t.column("sequence", .integer).notNull()
+                t.column("point", .text).notNull()
+                t.primaryKey(["job_id", "sequence"])
+            }
+            try db.create(table: "model") { t in
+                t.primaryKey("name", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("last_version", .integer).notNull()
+            }
+            try db.create(table: "model_version") { t in
+                t.column("name", .text).notNull().references("model", onDelete: .cascade)
+                t.column("version", .integer).notNull()
+                t.primaryKey(["name", "version"])
+                t.column("kind", .text).notNull()
+                t.column("classes", .text).notNull()
+                t.column("preprocessing", .text).notNull()
+                t.column("feature_count", .integer).notNull()
+                t.column("output_count", .integer).notNull()
+                t.column("image_shape", .text)
+                t.column("dataset", .text).notNull()
+                t.column("hyperparameters", .text).notNull()
+                t.column("metrics", .text)
+                t.column("training_seconds", .double).notNull()
+                t.column("stop_reason", .text).notNull()
+                t.column("epochs_completed", .integer).notNull()
+                t.column("job_id", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("weights", .blob).notNull()
+                t.column("biases", .blob).notNull()
+                t.column("curves", .blob).notNull()
+            }
+            try db.create(table: "model_alias") { t in
+                t.column("model_name", .text).notNull().references("model", onDelete: .cascade)
+                t.column("alias", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.primaryKey(["model_name", "alias"])
+            }
+        }
+        return migrator
+    }
+}

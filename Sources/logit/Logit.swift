@@ -1,0 +1,46 @@
+import ArgumentParser
+import Configuration
+import LogitServer
+import Logging
+
+@main
+struct Logit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logit",
+        abstract: "Train logistic and softmax regression models and serve their predictions.",
+        subcommands: [Serve.self])
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP service.",
+        discussion: """
+            Settings come from these flags, then LOGIT_* environment variables (LOGIT_PORT, LOGIT_DATABASE, \
+            LOGIT_MAX_CONCURRENT_JOBS, ...), then the JSON configuration file, then built-in defaults.
+            """)
+
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (default 8080; 0 picks a free one).") var port: Int?
+    @Option(help: "SQLite database file (default var/logit.sqlite).") var database: String?
+    @Option(name: .customLong("data-dir"), help: "Folder with the data sets (default data).") var dataDirectory: String?
+    @Option(help: "JSON configuration file.") var config = "config/logit.json"
+    @Flag(inversion: .prefixedNo, help: "Train the default model when the database has no model yet.")
+    var trainOnFirstRun: Bool?
+
+    func run() async throws {
+        var overrides: [String: ConfigValue] = [:]
+        if let host { overrides["host"] = ConfigValue(.string(host), isSecret: false) }
+        if let port { overrides["port"] = ConfigValue(.int(port), isSecret: false) }
+        if let database { overrides["database"] = ConfigValue(.string(database), isSecret: false) }
+        if let dataDirectory { overrides["data_directory"] = ConfigValue(.string(dataDirectory), isSecret: false) }
+        if let trainOnFirstRun { overrides["train_on_first_run"] = ConfigValue(.bool(trainOnFirstRun), isSecret: false) }
+        let settings = try await AppConfiguration.load(file: config, overrides: overrides)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = settings.logLevel
+            return handler
+        }
+        let app = try await buildApplication(settings)
+        try await app.runService()
+    }
+}
