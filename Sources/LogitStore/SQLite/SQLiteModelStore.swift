@@ -66,6 +66,7 @@ public final class SQLiteModelStore: ModelStore {
         }
     }
 
+    @discardableResult
     public func finishJob(id: String, status: JobStatus, error: String?, at date: Date) async throws -> JobRecord? {
         try await database.write { db in
             guard var job = try JobRecord.fetchOne(db, key: id) else { return nil }

@@ -1,0 +1,50 @@
+# Logit: the two commands that matter are `make serve` and `make test` (see README.md).
+
+SWIFT ?= swift
+# Extra flags: `make serve ARGS="--port 9090 --no-train-on-first-run"`, `make test TEST_ARGS="--filter TrainerTests"`.
+ARGS ?=
+TEST_ARGS ?=
+
+# Debian packages the build needs (C headers and pkg-config files).
+DEB_PACKAGES := libsqlite3-dev zlib1g-dev libhdf5-dev libpng-dev pkg-config
+# sudo only when not already root.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.DEFAULT_GOAL := help
+.PHONY: help deps build serve test clean
+
+help:
+	@echo "make serve   install missing system packages, build (release), serve http://127.0.0.1:8080 on the bundled MNIST"
+	@echo "             extra flags of 'logit serve' go in ARGS, e.g. make serve ARGS=\"--port 9090\""
+	@echo "make test    the whole test suite (swift test; extra flags in TEST_ARGS)"
+	@echo "make build   release build of the logit executable (.build/release/logit)"
+	@echo "make deps    install the missing Debian packages: $(DEB_PACKAGES)"
+	@echo "make clean   remove .build and var/ (the database)"
+
+deps:
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+		echo "deps: no dpkg here (not Debian/Ubuntu): make sure SQLite, zlib, HDF5, libpng and pkg-config are installed"; \
+		exit 0; \
+	fi; \
+	missing=""; \
+	for package in $(DEB_PACKAGES); do \
+		dpkg -s "$$package" >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product logit
+
+serve: build
+	.build/release/logit serve $(ARGS)
+
+# Debug build; the numeric targets are compiled with -O by Package.swift, so training in tests stays fast.
+test: deps
+	$(SWIFT) test $(TEST_ARGS)
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import LogitCore
+
+/// The float32 kernel's loss and gradient against an independent float64 implementation of the same formulas,
+/// differentiated by central finite differences.
+@Suite struct GradientCheckTests {
+    /// A small random problem with Float features.
+    struct Problem {
+        let x: [Float]
+        let targets: [Int32]
+        let rows: Int
+        let features: Int
+        let classes: Int
+
+        init(rows: Int = 24, features: Int = 6, classes: Int, seed: UInt64) {
+            var generator = SeededGenerator(seed: seed)
+            self.rows = rows
+            self.features = features
+            self.classes = classes
+            x = (0..<rows * features).map { _ in Float.random(in: -2...2, using: &generator) }
+            let labelCount = classes
+            targets = (0..<rows).map { _ in Int32.random(in: 0..<Int32(labelCount), using: &generator) }
+        }
+
+        var labeled: LabeledRows {
+            LabeledRows(matrix: FeatureMatrix(floats: x, rowCount: rows, columnCount: features),
+                        rows: Array(0..<Int32(rows)), targets: targets)
+        }
+
+        /// Mean cross-entropy in float64, written from the textbook formulas, not from the kernel.
+        func referenceLoss(kind: LinearModelKind, parameters p: [Double]) -> Double {
+            let outputs = kind == .logistic ? 1 : classes
+            var total = 0.0
+            for i in 0..<rows {
+                var z = [Double](repeating: 0, count: outputs)
+                for k in 0..<outputs {
+                    z[k] = p[outputs * features + k]
+                    for j in 0..<features { z[k] += p[k * features + j] * Double(x[i * features + j]) }
+                }
+                let y = Int(targets[i])
+                if kind == .logistic {
+                    let probability = 1 / (1 + exp(-z[0]))
+                    total -= y == 1 ? log(probability) : log(1 - probability)
+                } else {
+                    let exps = z.map(exp)
+                    total -= log(exps[y] / exps.reduce(0, +))
+                }
+            }
+            return total / Double(rows)
+        }
+    }
+
+    func randomModel(kind: LinearModelKind, features: Int, classes: Int, seed: UInt64) -> LinearModel {
+        var generator = SeededGenerator(seed: seed)
+        var model = LinearModel.zeros(kind: kind, featureCount: features, classCount: classes)
+        model.weights = model.weights.map { _ in Float.random(in: -0.5...0.5, using: &generator) }
+        model.biases = model.biases.map { _ in Float.random(in: -0.5...0.5, using: &generator) }
+        return model
+    }
+
+    @Test(arguments: [LinearModelKind.softmax, .logistic])
+    func lossAndGradientMatchFiniteDifferences(kind: LinearModelKind) {
+        let classes = kind == .logistic ? 2 : 4
+        let problem = Problem(classes: classes, seed: 7)
+        let model = randomModel(kind: kind, features: problem.features, classes: classes, seed: 11)
+        let objective = LinearObjective(data: problem.labeled, transform: FeatureTransform(.none, featureCount: problem.features),
+                                        kind: kind, classCount: classes)
+        var gradient = [Float](repeating: 0, count: model.parameterCount)
+        let result = gradient.withUnsafeMutableBufferPointer { objective.evaluate(model: model, gradient: $0.baseAddress!) }
+
+        let parameters = model.parameters.map(Double.init)
+        let reference = problem.referenceLoss(kind: kind, parameters: parameters)
+        #expect(abs(result.meanLoss - reference) < 1e-5 * max(1, reference))
+
+        let h = 1e-5
+        for index in parameters.indices {
+            var plus = parameters, minus = parameters
+            plus[index] += h
+            minus[index] -= h
+            let numeric = (problem.referenceLoss(kind: kind, parameters: plus)
+                - problem.referenceLoss(kind: kind, parameters: minus)) / (2 * h)
+            #expect(abs(Double(gradient[index]) - numeric) < 1e-4, "parameter \(index): \(gradient[index]) vs \(numeric)")
+        }
+    }
+
+    @Test func zeroWeightsGiveTheUniformLoss() {
+        let problem = Problem(classes: 5, seed: 3)
+        for (kind, classes, expected) in [(LinearModelKind.softmax, 5, log(5.0)), (.logistic, 2, log(2.0))] {
+            let data = LabeledRows(matrix: problem.labeled.matrix, rows: problem.labeled.rows,
+                                   targets: problem.targets.map { $0 % Int32(classes) })
+            let objective = LinearObjective(data: data, transform: FeatureTransform(.none, featureCount: problem.features),
+                                            kind: kind, classCount: classes)
+            let model = LinearModel.zeros(kind: kind, featureCount: problem.features, classCount: classes)
+            #expect(abs(objective.evaluate(model: model).meanLoss - expected) < 1e-6)
+        }
+    }
+
+    @Test func parallelPassesAgreeWithTheSerialOne() {
+        let problem = Problem(rows: 5000, features: 8, classes: 3, seed: 5)
+        let model = randomModel(kind: .softmax, features: 8, classes: 3, seed: 2)
+        func run(threads: Int) -> (BatchResult, [Float]) {
+            let objective = LinearObjective(data: problem.labeled, transform: FeatureTransform(.none, featureCount: 8),
+                                            kind: .softmax, classCount: 3, threads: threads)
+            var gradient = [Float](repeating: 0, count: model.parameterCount)
+            let result = gradient.withUnsafeMutableBufferPointer { objective.evaluate(model: model, gradient: $0.baseAddress!) }
+            return (result, gradient)
+        }
+        let (serial, serialGradient) = run(threads: 1)
+        let (parallel, parallelGradient) = run(threads: 2)
+        #expect(serial.count == parallel.count && serial.correct == parallel.correct)
+        #expect(abs(serial.meanLoss - parallel.meanLoss) < 1e-9)
+        for (a, b) in zip(serialGradient, parallelGradient) { #expect(abs(a - b) < 1e-5) }
+    }
+
+    @Test func transformsScaleAndStandardise() {
+        let raw: [UInt8] = [0, 51, 255]
+        var out = [Float](repeating: 0, count: 3)
+        raw.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { FeatureTransform(.unit(divisor: 255), featureCount: 3).apply(source, into: $0.baseAddress!) }
+        }
+        for (value, expected) in zip(out, [Float(0), 0.2, 1]) { #expect(abs(value - expected) < 1e-6) }
+        let values: [Float] = [1, 5, 7]
+        values.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer {
+                FeatureTransform(.standardize(mean: [1, 3, 7], std: [2, 4, 0]), featureCount: 3).apply(source, into: $0.baseAddress!)
+            }
+        }
+        // A constant feature (std 0) maps to 0, not NaN.
+        #expect(out == [0, 0.5, 0])
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LogitServer
+import Testing
+
+/// Everything a client can get wrong is a 4xx with the contract's JSON error body, and changes nothing.
+@Suite struct BadRequestTests {
+    static let badPredictions: [(body: String, status: Int, code: String)] = [
+        (#"{"pixels": [1, 2, 3]}"#, 400, "WRONG_INPUT_SIZE"),
+        (#"{"pixels": [\#(Array(repeating: "300", count: 784).joined(separator: ","))]}"#, 400, "VALUE_OUT_OF_RANGE"),
+        (#"{"pixels": [\#(Array(repeating: "-1", count: 784).joined(separator: ","))]}"#, 400, "VALUE_OUT_OF_RANGE"),
+        (#"{"pixels": [\#(Array(repeating: "1e999", count: 784).joined(separator: ","))]}"#, 400, "INVALID_JSON"),
+        (#"{"pixels": "seven"}"#, 400, "INVALID_JSON"),
+        (#"{"pixels": [null]}"#, 400, "INVALID_JSON"),
+        (#"{"pixels": [1,2"#, 400, "INVALID_JSON"),
+        ("[]", 400, "INVALID_JSON"),
+        ("", 400, "EMPTY_BODY"),
+        (#"{"instances": []}"#, 400, "EMPTY_BATCH"),
+        (#"{}"#, 400, "NO_INPUT"),
+        (#"{"pixels": [], "instances": [[]]}"#, 400, "AMBIGUOUS_INPUT"),
+        (#"{"pixel": []}"#, 400, "UNKNOWN_FIELD"),
+        (#"{"pixels": [], "model": "no such model"}"#, 400, "INVALID_NAME"),
+        (#"{"pixels": [], "model": "unknown"}"#, 404, "MODEL_NOT_FOUND"),
+        (#"{"pixels": [], "model": "small", "version": 99}"#, 404, "VERSION_NOT_FOUND"),
+        (#"{"pixels": [], "version": 1}"#, 400, "VERSION_WITHOUT_MODEL"),
+    ]
+
+    @Test func badPredictionRequests() async throws {
+        let app = try await buildApplication(testConfiguration())
+        try await app.test(.router) { client in
+            _ = try await client.waitForJob(try await client.submit(smallJob))
+            for (body, status, code) in Self.badPredictions {
+                let response = try await client.request(.post, "/predict", body)
+                #expect(Int(response.status.code) == status, "\(body.prefix(60))")
+                let error = try json(response)
+                #expect(error["code"] as? String == code, "\(body.prefix(60)): \(error)")
+                #expect((error["error"] as? String)?.isEmpty == false)
+            }
+            let tooLarge = try await client.request(.post, "/predict", String(repeating: " ", count: 2 << 20) + "{}")
+            #expect(tooLarge.status == .contentTooLarge)
+            let wrongType = try await client.execute(
+                uri: "/predict", method: .post, headers: [.contentType: "text/plain"],
+                body: ByteBuffer(string: try examplePixels(7))) { $0 }
+            #expect(wrongType.status == .unsupportedMediaType)
+        }
+    }
+
+    @Test func badTrainingRequestsChangeNothing() async throws {
+        let app = try await buildApplication(testConfiguration())
+        try await app.test(.router) { client in
+            let bodies: [(String, String)] = [
+                (#"{"epochs": 0}"#, "VALIDATION_FAILED"),
+                (#"{"epochs": "ten"}"#, "INVALID_JSON"),
+                (#"{"learning_rate": -1}"#, "VALIDATION_FAILED"),
+                (#"{"dataset": "cifar"}"#, "VALIDATION_FAILED"),
+                (#"{"task": {"type": "binary", "positive": [2], "negative": [2]}}"#, "VALIDATION_FAILED"),
+                (#"{"task": {"type": "binary", "positive": [11]}}"#, "VALIDATION_FAILED"),
+                (#"{"task": {"type": "binary", "positive": [1], "extra": 1}}"#, "UNKNOWN_FIELD"),
+                (#"{"model": "logistic"}"#, "VALIDATION_FAILED"),
+                (#"{"optimizer": "sgd"}"#, "VALIDATION_FAILED"),
+                (#"{"optimizer": "rmsprop"}"#, "VALIDATION_FAILED"),
+                (#"{"regularization": {"type": "l2", "lambda": -1}}"#, "VALIDATION_FAILED"),
+                (#"{"name": "has space"}"#, "VALIDATION_FAILED"),
+                (#"{"validation_fraction": 0.9}"#, "VALIDATION_FAILED"),
+                (#"{"epoch": 3}"#, "UNKNOWN_FIELD"),
+            ]
+            for (body, code) in bodies {
+                let response = try await client.request(.post, "/train", body)
+                #expect(response.status == .badRequest, "\(body)")
+                #expect(try json(response)["code"] as? String == code, "\(body)")
+            }
+            let detail = try json(try await client.request(.post, "/train", #"{"epochs": 0}"#))
+            #expect((detail["details"] as? [[String: Any]])?.first?["field"] as? String == "epochs")
+            #expect((try json(try await client.request(.get, "/jobs"))["jobs"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func unknownThingsAre404s() async throws {
+        let app = try await buildApplication(testConfiguration())
+        try await app.test(.router) { client in
+            for (method, uri, code) in [
+                (HTTPRequest.Method.get, "/jobs/nope", "JOB_NOT_FOUND"),
+                (.post, "/jobs/nope/cancel", "JOB_NOT_FOUND"),
+                (.get, "/jobs/nope/events", "JOB_NOT_FOUND"),
+                (.get, "/models/nope", "MODEL_NOT_FOUND"),
+                (.get, "/models/nope/versions/1", "MODEL_NOT_FOUND"),
+                (.delete, "/models/nope/versions/1", "MODEL_NOT_FOUND"),
+                (.get, "/no/such/route", "NOT_FOUND"),
+            ] {
+                let response = try await client.request(method, uri)
+                #expect(response.status == .notFound, "\(uri)")
+                #expect(try json(response)["code"] as? String == code, "\(uri)")
+            }
+            let badAlias = try await client.request(.put, "/models/x/aliases/latest", #"{"version":1}"#)
+            #expect(badAlias.status == .badRequest)
+        }
+    }
+
+    @Test func healthAndThePage() async throws {
+        let app = try await buildApplication(testConfiguration())
+        try await app.test(.router) { client in
+            #expect(try await client.request(.get, "/healthz/live").status == .ok)
+            #expect(try json(try await client.request(.get, "/healthz/ready"))["status"] as? String == "ready")
+            let page = try await client.request(.get, "/")
+            #expect(page.status == .ok && String(buffer: page.body).contains("<title>Logit</title>"))
+            let datasets = try json(try await client.request(.get, "/datasets"))
+            #expect((datasets["datasets"] as? [[String: Any]])?.contains { $0["name"] as? String == "mnist" } == true)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LogitServer
+import NIOCore
+import Testing
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// A configuration for one test: its own database file, the bundled data, no first-run training.
+func testConfiguration(database: String? = nil) -> AppConfiguration {
+    var configuration = AppConfiguration()
+    configuration.databasePath = database ?? FileManager.default.temporaryDirectory
+        .appendingPathComponent("logit-http-\(UUID().uuidString)/logit.sqlite").path
+    configuration.dataDirectory = repositoryRoot.appendingPathComponent("data").path
+    configuration.publicDirectory = repositoryRoot.appendingPathComponent("public").path
+    configuration.trainOnFirstRun = false
+    configuration.port = 0
+    configuration.logLevel = .warning
+    return configuration
+}
+
+/// A small, fast job: 3000 training images, mini-batch SGD.
+let smallJob = #"{"name":"small","train_size":3000,"optimizer":"sgd","batch_size":100,"epochs":2,"seed":7}"#
+
+func examplePixels(_ digit: Int) throws -> String {
+    try String(contentsOf: repositoryRoot.appendingPathComponent("examples/digit-\(digit).json"), encoding: .utf8)
+}
+
+func json(_ response: TestResponse) throws -> [String: Any] {
+    let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body))
+    return try #require(object as? [String: Any], "not a JSON object: \(String(buffer: response.body))")
+}
+
+extension TestClientProtocol {
+    @discardableResult
+    func request(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> TestResponse {
+        try await execute(uri: uri, method: method, headers: [.contentType: "application/json"],
+                          body: body.map { ByteBuffer(string: $0) }) { $0 }
+    }
+
+    /// Submits a training job and returns its id.
+    func submit(_ body: String) async throws -> String {
+        let response = try await request(.post, "/train", body)
+        #expect(response.status == .accepted)
+        let job = try #require(try json(response)["job"] as? [String: Any])
+        let id = try #require(job["id"] as? String)
+        #expect(response.headers[.location] == "/jobs/\(id)")
+        return id
+    }
+
+    /// Polls a job until it has finished, and returns it.
+    func waitForJob(_ id: String, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let job = try json(try await request(.get, "/jobs/\(id)"))
+            if let status = job["status"] as? String, ["succeeded", "failed", "cancelled"].contains(status) { return job }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("job \(id) did not finish in \(timeout)")
+        return [:]
+    }
+}
