@@ -13,6 +13,9 @@ public struct TrainRequest: Codable, Sendable, Equatable {
     public var learningRate: Double?
     public var schedule: Schedule?
     public var regularization: Regularization?
+    public var earlyStopping: EarlyStoppingRequest?
+    public var momentum: Double?
+    public var nesterov: Bool?
     public var tolerance: Double?
     public var validationFraction: Double?
     public var trainSize: Int?
@@ -21,26 +24,65 @@ public struct TrainRequest: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// `{"type": "none" | "l2" | "l1" | "elastic_net", "lambda": ..., "l1_ratio": ..., "C": ...}`.
+    /// scikit-learn's `C` maps to `lambda = 1 / (C * n)` with n the number of training rows.
     public struct Regularization: Codable, Sendable, Equatable {
         public var type: String
         public var lambda: Double?
+        public var l1Ratio: Double?
+        public var c: Double?
 
-        public init(type: String, lambda: Double? = nil) {
+        public init(type: String, lambda: Double? = nil, l1Ratio: Double? = nil, c: Double? = nil) {
             self.type = type
             self.lambda = lambda
+            self.l1Ratio = l1Ratio
+            self.c = c
         }
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case type, lambda }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case type, lambda
+            case l1Ratio = "l1_ratio"
+            case c = "C"
+        }
 
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let container = try decoder.container(keyedBy: CodingKeys.self)
             type = try container.decode(String.self, forKey: .type)
             lambda = try container.decodeIfPresent(Double.self, forKey: .lambda)
+            l1Ratio = try container.decodeIfPresent(Double.self, forKey: .l1Ratio)
+            c = try container.decodeIfPresent(Double.self, forKey: .c)
         }
     }
 
-    /// `{"type": "constant" | "inverse_time" | "step" | "exponential", ...}`
+    /// `{"patience": 3, "restore_best": true, "min_delta": 0}`
+    public struct EarlyStoppingRequest: Codable, Sendable, Equatable {
+        public var patience: Int?
+        public var restoreBest: Bool?
+        public var minDelta: Double?
+
+        public init(patience: Int? = nil, restoreBest: Bool? = nil, minDelta: Double? = nil) {
+            self.patience = patience
+            self.restoreBest = restoreBest
+            self.minDelta = minDelta
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case patience
+            case restoreBest = "restore_best"
+            case minDelta = "min_delta"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            patience = try container.decodeIfPresent(Int.self, forKey: .patience)
+            restoreBest = try container.decodeIfPresent(Bool.self, forKey: .restoreBest)
+            minDelta = try container.decodeIfPresent(Double.self, forKey: .minDelta)
+        }
+    }
+
+    /// `{"type": "constant" | "inverse_time" | "step" | "exponential" | "line_search", ...}`
     public struct Schedule: Codable, Sendable, Equatable {
         public var type: String
         /// inverse_time: T in alpha0 / (1 + t/T), in steps.
@@ -73,7 +115,8 @@ public struct TrainRequest: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, dataset, task, model, optimizer, epochs, schedule, regularization, tolerance, seed
+        case name, dataset, task, model, optimizer, epochs, schedule, regularization, tolerance, seed, momentum, nesterov
+        case earlyStopping = "early_stopping"
         case batchSize = "batch_size"
         case learningRate = "learning_rate"
         case validationFraction = "validation_fraction"
@@ -94,6 +137,9 @@ public struct TrainRequest: Codable, Sendable, Equatable {
         learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate)
         schedule = try c.decodeIfPresent(Schedule.self, forKey: .schedule)
         regularization = try c.decodeIfPresent(Regularization.self, forKey: .regularization)
+        earlyStopping = try c.decodeIfPresent(EarlyStoppingRequest.self, forKey: .earlyStopping)
+        momentum = try c.decodeIfPresent(Double.self, forKey: .momentum)
+        nesterov = try c.decodeIfPresent(Bool.self, forKey: .nesterov)
         tolerance = try c.decodeIfPresent(Double.self, forKey: .tolerance)
         validationFraction = try c.decodeIfPresent(Double.self, forKey: .validationFraction)
         trainSize = try c.decodeIfPresent(Int.self, forKey: .trainSize)

@@ -41,7 +41,11 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var batchSize: Int
     public var learningRate: Double
     public var schedule: TrainRequest.Schedule
+    /// Always with `lambda` set (resolved from `C` when given) and `l1_ratio` for elastic net.
     public var regularization: TrainRequest.Regularization
+    public var earlyStopping: TrainRequest.EarlyStoppingRequest?
+    public var momentum: Double
+    public var nesterov: Bool
     public var tolerance: Double
     public var validationFraction: Double
     public var trainSize: Int?
@@ -52,6 +56,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, dataset, task, model, optimizer, epochs, schedule, regularization, tolerance, seed, preprocess
+        case momentum, nesterov
+        case earlyStopping = "early_stopping"
         case batchSize = "batch_size"
         case learningRate = "learning_rate"
         case validationFraction = "validation_fraction"
@@ -78,9 +84,20 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         case "exponential": .exponential(ratePerEpoch: schedule.factor ?? 0.9)
         default: .constant
         }
+        let lambda = regularization.lambda ?? 0
+        let penalty: Penalty = switch regularization.type {
+        case "l2": .l2(lambda: lambda)
+        case "l1": .l1(lambda: lambda)
+        case "elastic_net": .elasticNet(lambda: lambda, l1Ratio: regularization.l1Ratio ?? 0.5)
+        default: .none
+        }
         return TrainingOptions(
             optimizer: optimizer, epochs: epochs, batchSize: batchSize, learningRate: learningRate,
-            schedule: scheduleValue, l2: regularization.type == "l2" ? (regularization.lambda ?? 0) : 0,
+            schedule: scheduleValue, penalty: penalty, momentum: momentum, nesterov: nesterov,
+            lineSearch: schedule.type == "line_search",
+            earlyStopping: earlyStopping.map {
+                EarlyStopping(patience: $0.patience ?? 3, restoreBest: $0.restoreBest ?? true, minDelta: $0.minDelta ?? 0)
+            },
             tolerance: tolerance, seed: seed, evalEvery: evalEvery)
     }
 
@@ -100,7 +117,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     /// Fills in defaults and checks every field. `datasetClasses` gives the classes of a data set, or nil if the
     /// service has no such data set.
     public static func resolve(_ request: TrainRequest, limits: TrainingLimits,
-                               datasetNames: [String], datasetClasses: (String) async throws -> [Int]) async throws
+                               datasetNames: [String], datasetClasses: (String) async throws -> [Int],
+                               trainingRows: (String) async throws -> Int = { _ in 60000 }) async throws
         -> TrainingPlan
     {
         var problems: [FieldProblem] = []
@@ -137,23 +155,33 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         if batchSize < 0 { problem("batch_size", "must be 0 (full batch) or a positive number of rows") }
         let optimizer: OptimizerKind
         switch request.optimizer {
-        case nil: optimizer = batchSize > 0 ? .sgd : .lbfgs
+        case nil:
+            let smooth = !["l1", "elastic_net"].contains(request.regularization?.type ?? "l2")
+            optimizer = batchSize > 0 ? .sgd : (smooth ? .lbfgs : .gd)
         case let name?:
             optimizer = OptimizerKind(rawValue: name) ?? .lbfgs
             if OptimizerKind(rawValue: name) == nil {
                 problem("optimizer", "unknown optimizer '\(name)'; available: \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            } else if optimizer == .sgd && batchSize == 0 {
-                problem("batch_size", "optimizer 'sgd' needs a batch_size of at least 1")
-            } else if optimizer != .sgd && batchSize > 0 {
-                problem("batch_size", "optimizer '\(name)' uses the full batch: leave batch_size out or use 'sgd'")
+            } else if optimizer.isStochastic && batchSize == 0 {
+                problem("batch_size", "optimizer '\(name)' takes mini-batches: give a batch_size of at least 1")
+            } else if !optimizer.isStochastic && batchSize > 0 {
+                problem("batch_size", "optimizer '\(name)' uses the full batch: leave batch_size out or use 'sgd', 'momentum' or 'adam'")
             }
+        }
+        let momentum = request.momentum ?? 0.9
+        if !(momentum >= 0 && momentum < 1) { problem("momentum", "must be in [0, 1)") }
+        if (request.momentum != nil || request.nesterov != nil) && optimizer != .momentum && optimizer != .adam {
+            problem("momentum", "'momentum' and 'nesterov' apply to the optimizers 'momentum' and 'adam'")
+        }
+        if request.nesterov == true && optimizer != .momentum {
+            problem("nesterov", "Nesterov momentum applies to the optimizer 'momentum'")
         }
 
         let epochs = request.epochs ?? (optimizer == .lbfgs ? 100 : optimizer == .gd ? 200 : 5)
         if epochs < 1 || epochs > limits.maxEpochs {
             problem("epochs", "must be between 1 and \(limits.maxEpochs)")
         }
-        let learningRate = request.learningRate ?? (optimizer == .sgd ? 0.5 : 1.0)
+        let learningRate = request.learningRate ?? (optimizer == .adam ? 0.001 : optimizer.isStochastic ? 0.5 : 1.0)
         if !(learningRate > 0 && learningRate.isFinite) { problem("learning_rate", "must be a positive number") }
 
         let schedule = request.schedule ?? TrainRequest.Schedule(type: "constant")
@@ -166,27 +194,67 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
             if let f = schedule.factor, !(f > 0 && f <= 1) { problem("schedule.factor", "must be in (0, 1]") }
         case "exponential":
             if let f = schedule.factor, !(f > 0 && f <= 1) { problem("schedule.factor", "must be in (0, 1]") }
+        case "line_search":
+            if optimizer != .gd {
+                problem("schedule.type", "'line_search' is for full-batch gradient descent (optimizer 'gd'); L-BFGS always searches")
+            }
         default:
-            problem("schedule.type", "unknown schedule '\(schedule.type)'; available: constant, inverse_time, step, exponential")
+            problem("schedule.type", "unknown schedule '\(schedule.type)'; available: constant, inverse_time, step, exponential, line_search")
         }
 
         let regularization = request.regularization ?? TrainRequest.Regularization(type: "l2", lambda: 1e-4)
+        var lambda = regularization.lambda ?? 1e-4
         switch regularization.type {
-        case "none": break
-        case "l2":
-            if let lambda = regularization.lambda, !(lambda >= 0 && lambda.isFinite) {
+        case "none":
+            lambda = 0
+            if regularization.lambda != nil || regularization.c != nil {
+                problem("regularization", "type 'none' takes no 'lambda' or 'C'")
+            }
+        case "l2", "l1", "elastic_net":
+            if regularization.lambda != nil && regularization.c != nil {
+                problem("regularization", "give 'lambda' or scikit-learn's 'C', not both")
+            }
+            if let c = regularization.c {
+                if c > 0 && c.isFinite {
+                    // scikit-learn minimises C * sum(loss) + penalty; dividing by C * n gives our mean-loss form.
+                    lambda = 1 / (c * Double(max(try await trainingRows(dataset), 1)))
+                } else {
+                    problem("regularization.C", "must be a positive number")
+                }
+            } else if !(lambda >= 0 && lambda.isFinite) {
                 problem("regularization.lambda", "must be a number >= 0")
             }
-        case "l1", "elastic_net":
-            problem("regularization.type", "'\(regularization.type)' is not available yet; use 'l2' or 'none'")
+            if regularization.type != "elastic_net" && regularization.l1Ratio != nil {
+                problem("regularization.l1_ratio", "only 'elastic_net' takes an l1_ratio")
+            }
+            if let ratio = regularization.l1Ratio, !(ratio >= 0 && ratio <= 1) {
+                problem("regularization.l1_ratio", "must be between 0 and 1")
+            }
+            if regularization.type != "l2" && optimizer == .lbfgs {
+                problem("optimizer", "L-BFGS needs a smooth objective: use 'gd', 'sgd', 'momentum' or 'adam' with '\(regularization.type)'")
+            }
         default:
-            problem("regularization.type", "unknown regularization '\(regularization.type)'; available: none, l2")
+            problem("regularization.type", "unknown regularization '\(regularization.type)'; available: none, l2, l1, elastic_net")
         }
         let resolvedRegularization = TrainRequest.Regularization(
-            type: regularization.type,
-            lambda: regularization.type == "none" ? 0 : (regularization.lambda ?? 1e-4))
+            type: regularization.type, lambda: lambda,
+            l1Ratio: regularization.type == "elastic_net" ? (regularization.l1Ratio ?? 0.5) : nil)
 
-        let tolerance = request.tolerance ?? (optimizer == .sgd ? 0 : 1e-6)
+        var earlyStopping = request.earlyStopping
+        if let rule = earlyStopping {
+            let patience = rule.patience ?? 3
+            if patience < 1 { problem("early_stopping.patience", "must be at least 1 evaluation") }
+            if let delta = rule.minDelta, !(delta >= 0 && delta.isFinite) {
+                problem("early_stopping.min_delta", "must be a number >= 0")
+            }
+            if (request.validationFraction ?? 0.1) == 0 {
+                problem("early_stopping", "needs a validation split: validation_fraction must be above 0")
+            }
+            earlyStopping = TrainRequest.EarlyStoppingRequest(
+                patience: patience, restoreBest: rule.restoreBest ?? true, minDelta: rule.minDelta ?? 0)
+        }
+
+        let tolerance = request.tolerance ?? (optimizer.isStochastic ? 0 : 1e-6)
         if !(tolerance >= 0 && tolerance.isFinite) { problem("tolerance", "must be a number >= 0") }
         let validationFraction = request.validationFraction ?? 0.1
         if !(validationFraction >= 0 && validationFraction <= 0.5) {
@@ -203,7 +271,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         return TrainingPlan(
             name: name, dataset: dataset, task: task, model: model, optimizer: optimizer, epochs: epochs,
             batchSize: batchSize, learningRate: learningRate, schedule: schedule,
-            regularization: resolvedRegularization, tolerance: tolerance, validationFraction: validationFraction,
+            regularization: resolvedRegularization, earlyStopping: earlyStopping, momentum: momentum,
+            nesterov: request.nesterov ?? false, tolerance: tolerance, validationFraction: validationFraction,
             trainSize: request.trainSize, seed: request.seed ?? 42, evalEvery: evalEvery, preprocess: "unit")
     }
 

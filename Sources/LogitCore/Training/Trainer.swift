@@ -4,6 +4,7 @@ import Dispatch
 public enum StopReason: String, Codable, Sendable {
     case maxEpochs = "max_epochs"
     case converged
+    case earlyStopping = "early_stopping"
     case cancelled
 }
 
@@ -30,9 +31,11 @@ public struct TrainingOutcome: Sendable {
     public var steps: Int
     public var curve: [CurvePoint]
     public var seconds: Double
+    /// With early stopping: the epoch of the best validation loss, whose weights the model holds if restored.
+    public var bestEpoch: Double?
 }
 
-/// Minimises mean cross-entropy + lambda/2 * ||W||^2 over the training rows.
+/// Minimises mean cross-entropy + penalty(W) over the training rows.
 public final class Trainer {
     public let train: LinearObjective
     public let validation: LinearObjective?
@@ -44,9 +47,11 @@ public final class Trainer {
     private let started = DispatchTime.now()
     private var callbacks = TrainingCallbacks()
     private var running = BatchResult()
+    private var earlyStop = EarlyStopState()
 
     public init(train: LinearObjective, validation: LinearObjective? = nil, test: LinearObjective? = nil,
                 options: TrainingOptions, initial: LinearModel? = nil) {
+        precondition(options.optimizer != .lbfgs || options.penalty.isSmooth, "L-BFGS needs a smooth penalty")
         self.train = train
         self.validation = validation
         self.test = test
@@ -58,40 +63,61 @@ public final class Trainer {
     public func run(callbacks: TrainingCallbacks = TrainingCallbacks()) -> TrainingOutcome {
         self.callbacks = callbacks
         let (reason, epochs, steps): (StopReason, Int, Int) = switch options.optimizer {
-        case .sgd: runStochastic()
+        case .sgd, .momentum, .adam: runStochastic()
         case .gd: runFullBatchDescent()
         case .lbfgs: runLBFGS()
         }
+        if reason != .cancelled, options.earlyStopping?.restoreBest == true, let best = earlyStop.bestModel {
+            model = best
+        }
         return TrainingOutcome(model: model, stopReason: reason, epochsCompleted: epochs, steps: steps,
-                               curve: curve, seconds: elapsed)
+                               curve: curve, seconds: elapsed, bestEpoch: earlyStop.bestEpoch)
     }
 
     // MARK: - Objective pieces
 
     private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
 
-    private func penalty(_ model: LinearModel) -> Double {
-        guard options.l2 > 0 else { return 0 }
-        return options.l2 / 2 * model.weights.reduce(0.0) { $0 + Double($1) * Double($1) }
-    }
+    private func penaltyValue(_ model: LinearModel) -> Double { options.penalty.value(model.weights) }
 
-    /// Adds the penalty's gradient lambda * W to `gradient` (weights only).
-    private func addPenaltyGradient(_ model: LinearModel, _ gradient: UnsafeMutablePointer<Float>) {
-        guard options.l2 > 0 else { return }
-        let lambda = Float(options.l2)
+    /// Adds the smooth penalty's gradient l2 * W to the weight part of `gradient`.
+    private func addSmoothPenaltyGradient(_ model: LinearModel, _ gradient: UnsafeMutablePointer<Float>) {
+        let l2 = Float(options.penalty.l2Strength)
+        guard l2 > 0 else { return }
         model.weights.withUnsafeBufferPointer { w in
-            for i in 0..<w.count { gradient[i] += lambda * w[i] }
+            for i in 0..<w.count { gradient[i] += l2 * w[i] }
         }
     }
 
-    /// Objective and its gradient over all training rows.
-    private func fullObjective(_ model: LinearModel, gradient: UnsafeMutablePointer<Float>) -> (Double, BatchResult) {
+    /// Smooth part of the objective (cross-entropy + L2 term) and its gradient over all training rows.
+    private func smoothObjective(_ model: LinearModel, gradient: UnsafeMutablePointer<Float>) -> (Double, BatchResult) {
         let result = train.evaluate(model: model, gradient: gradient)
-        addPenaltyGradient(model, gradient)
-        return (result.meanLoss + penalty(model), result)
+        addSmoothPenaltyGradient(model, gradient)
+        let l2 = options.penalty.l2Strength
+        let squares = l2 > 0 ? model.weights.reduce(0.0) { $0 + Double($1) * Double($1) } : 0
+        return (result.meanLoss + l2 / 2 * squares, result)
     }
 
-    // MARK: - Curves
+    /// Soft-thresholding, the proximal step of `threshold * ||W||_1`: weights within the threshold become exactly 0.
+    private func softThreshold(_ threshold: Float) {
+        guard threshold > 0 else { return }
+        model.weights.withUnsafeMutableBufferPointer { w in
+            for i in 0..<w.count {
+                let value = w[i]
+                w[i] = value > threshold ? value - threshold : (value < -threshold ? value + threshold : 0)
+            }
+        }
+    }
+
+    // MARK: - Curves and early stopping
+
+    private struct EarlyStopState {
+        var bestLoss = Double.infinity
+        var bestModel: LinearModel?
+        var bestEpoch: Double?
+        var evaluationsWithoutImprovement = 0
+        var shouldStop = false
+    }
 
     private func recordPoint(step: Int, epoch: Double, learningRate: Double) {
         // Full-batch runs report the last full pass; if nothing ran since the last point, measure it.
@@ -102,18 +128,36 @@ public final class Trainer {
         let point = CurvePoint(
             step: step, epoch: epoch, wallSeconds: elapsed, learningRate: learningRate,
             weightNorm: model.weightNorm, trainLoss: trainResult.meanLoss,
-            trainObjective: trainResult.meanLoss + penalty(model), trainAccuracy: trainResult.accuracy,
+            trainObjective: trainResult.meanLoss + penaltyValue(model), trainAccuracy: trainResult.accuracy,
             validationLoss: validationResult?.meanLoss, validationAccuracy: validationResult?.accuracy,
             testLoss: testResult?.meanLoss, testAccuracy: testResult?.accuracy)
         curve.append(point)
         callbacks.onPoint(point)
+        if let rule = options.earlyStopping, let loss = validationResult?.meanLoss {
+            if loss < earlyStop.bestLoss - rule.minDelta {
+                earlyStop.bestLoss = loss
+                earlyStop.bestEpoch = epoch
+                if rule.restoreBest { earlyStop.bestModel = model }
+                earlyStop.evaluationsWithoutImprovement = 0
+            } else {
+                earlyStop.evaluationsWithoutImprovement += 1
+                if earlyStop.evaluationsWithoutImprovement >= rule.patience { earlyStop.shouldStop = true }
+            }
+        }
     }
 
     private func converged(previous: Double, current: Double) -> Bool {
         options.tolerance > 0 && abs(previous - current) <= options.tolerance * max(abs(previous), abs(current), 1)
     }
 
-    // MARK: - Mini-batch SGD
+    // MARK: - Mini-batch optimisers
+
+    /// Optimiser state for the mini-batch methods, allocated once per run.
+    private struct StochasticState {
+        var velocity: [Float]
+        var secondMoment: [Float]
+        var steps = 0
+    }
 
     private func runStochastic() -> (StopReason, Int, Int) {
         let n = train.data.count
@@ -124,7 +168,9 @@ public final class Trainer {
         var generator = SeededGenerator(seed: options.seed)
         let gradient = UnsafeMutablePointer<Float>.allocate(capacity: model.parameterCount)
         defer { gradient.deallocate() }
-        let weightCount = model.weights.count
+        var state = StochasticState(
+            velocity: options.optimizer == .sgd ? [] : [Float](repeating: 0, count: model.parameterCount),
+            secondMoment: options.optimizer == .adam ? [Float](repeating: 0, count: model.parameterCount) : [])
         var step = 0
         var previousObjective = Double.infinity
         for epoch in 0..<options.epochs {
@@ -141,13 +187,15 @@ public final class Trainer {
                 }
                 running = running + result
                 epochResult = epochResult + result
-                epochPenalty += penalty(model) * Double(result.count)
+                epochPenalty += penaltyValue(model) * Double(result.count)
                 let epochPosition = Double(epoch) + Double(batch + 1) / Double(batchesPerEpoch)
                 let rate = options.schedule.rate(base: options.learningRate, step: step, epoch: Double(epoch))
-                applyStep(gradient: gradient, weightCount: weightCount, rate: Float(rate))
+                addSmoothPenaltyGradient(model, gradient)
+                update(gradient: gradient, rate: Float(rate), state: &state)
                 step += 1
                 if step % evalEvery == 0 || batch == batchesPerEpoch - 1 {
                     recordPoint(step: step, epoch: epochPosition, learningRate: rate)
+                    if earlyStop.shouldStop { return (.earlyStopping, epoch + 1, step) }
                 }
                 callbacks.onProgress(epochPosition)
             }
@@ -158,37 +206,112 @@ public final class Trainer {
         return (.maxEpochs, options.epochs, step)
     }
 
-    /// W -= rate * (gradW + lambda W);  b -= rate * gradb
-    private func applyStep(gradient: UnsafeMutablePointer<Float>, weightCount: Int, rate: Float) {
-        let decay = 1 - rate * Float(options.l2)
-        model.weights.withUnsafeMutableBufferPointer { w in
-            for i in 0..<weightCount { w[i] = decay * w[i] - rate * gradient[i] }
+    /// One step of the chosen mini-batch optimiser on weights and biases; `gradient` includes the smooth penalty.
+    /// The L1 part is a proximal step taken inside the update: with momentum the velocity is then the displacement
+    /// actually made (so a weight thresholded to zero stays there unless the gradient pushes it out), and with Adam
+    /// the threshold is scaled per weight like Adam's own step.
+    private func update(gradient: UnsafeMutablePointer<Float>, rate: Float, state: inout StochasticState) {
+        let weightCount = model.weights.count
+        let momentum = Float(options.momentum)
+        let l1 = Float(options.penalty.l1Strength)
+        state.steps += 1
+        // Adam's bias corrections, folded into the rate.
+        let beta2: Float = 0.999
+        let adamRate = options.optimizer == .adam
+            ? rate * (1 - pow(beta2, Float(state.steps))).squareRoot() / (1 - pow(momentum, Float(state.steps)))
+            : rate
+        let optimizer = options.optimizer
+        let nesterov = options.nesterov
+        @inline(__always) func shrink(_ value: Float, _ threshold: Float) -> Float {
+            value > threshold ? value - threshold : (value < -threshold ? value + threshold : 0)
         }
-        model.biases.withUnsafeMutableBufferPointer { b in
-            for c in 0..<b.count { b[c] -= rate * gradient[weightCount + c] }
+        state.velocity.withUnsafeMutableBufferPointer { velocity in
+            state.secondMoment.withUnsafeMutableBufferPointer { second in
+                func apply(_ parameters: UnsafeMutableBufferPointer<Float>, offset: Int, penalised: Bool) {
+                    let threshold = penalised ? l1 : 0
+                    for i in 0..<parameters.count {
+                        let g = gradient[offset + i]
+                        let old = parameters[i]
+                        switch optimizer {
+                        case .momentum:
+                            let v = momentum * velocity[offset + i] - rate * g
+                            var new = old + (nesterov ? momentum * v - rate * g : v)
+                            if threshold > 0 { new = shrink(new, rate * threshold) }
+                            velocity[offset + i] = threshold > 0 ? new - old : v
+                            parameters[i] = new
+                        case .adam:
+                            let m = momentum * velocity[offset + i] + (1 - momentum) * g
+                            let s = beta2 * second[offset + i] + (1 - beta2) * g * g
+                            velocity[offset + i] = m
+                            second[offset + i] = s
+                            let scale = adamRate / (s.squareRoot() + 1e-8)
+                            let new = old - scale * m
+                            parameters[i] = threshold > 0 ? shrink(new, scale * threshold) : new
+                        default:
+                            let new = old - rate * g
+                            parameters[i] = threshold > 0 ? shrink(new, rate * threshold) : new
+                        }
+                    }
+                }
+                model.weights.withUnsafeMutableBufferPointer { apply($0, offset: 0, penalised: true) }
+                model.biases.withUnsafeMutableBufferPointer { apply($0, offset: weightCount, penalised: false) }
+            }
         }
     }
 
-    // MARK: - Full-batch gradient descent
+    // MARK: - Full-batch (proximal) gradient descent
 
+    /// Proximal gradient descent: a gradient step on the smooth part, then soft-thresholding for L1. With
+    /// `lineSearch`, the step is backtracked until the sufficient-decrease condition of the composite objective
+    /// holds, so the objective never increases.
     private func runFullBatchDescent() -> (StopReason, Int, Int) {
-        let gradient = UnsafeMutablePointer<Float>.allocate(capacity: model.parameterCount)
+        let count = model.parameterCount
+        let gradient = UnsafeMutablePointer<Float>.allocate(capacity: count)
         defer { gradient.deallocate() }
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { scratch.deallocate() }
         let evalEvery = options.evalEvery > 0 ? options.evalEvery : 5
         var previousObjective = Double.infinity
+        var step = options.learningRate
+        let l1 = options.penalty.l1Strength
         for iteration in 0..<options.epochs {
             if callbacks.isCancelled() { return (.cancelled, iteration, iteration) }
-            let result = train.evaluate(model: model, gradient: gradient)
-            let objective = result.meanLoss + penalty(model)
-            running = running + result
-            let rate = options.schedule.rate(base: options.learningRate, step: iteration, epoch: Double(iteration))
-            applyStep(gradient: gradient, weightCount: model.weights.count, rate: Float(rate))
+            let (smooth, result) = smoothObjective(model, gradient: gradient)
+            let objective = smooth + l1 * model.weights.reduce(0.0) { $0 + abs(Double($1)) }
+            running = result
+            let start = model
+            var rate = options.lineSearch
+                ? step : options.schedule.rate(base: options.learningRate, step: iteration, epoch: Double(iteration))
+            while true {
+                model = start
+                model.weights.withUnsafeMutableBufferPointer { w in
+                    for i in 0..<w.count { w[i] -= Float(rate) * gradient[i] }
+                }
+                model.biases.withUnsafeMutableBufferPointer { b in
+                    for c in 0..<b.count { b[c] -= Float(rate) * gradient[w: start.weights.count, c] }
+                }
+                softThreshold(Float(rate * l1))
+                guard options.lineSearch else { break }
+                // Sufficient decrease: f(x+) <= f(x) + g.(x+ - x) + ||x+ - x||^2 / (2 rate)
+                let candidateSmooth = smoothObjective(model, gradient: scratch).0
+                var linear = 0.0
+                var squared = 0.0
+                for (index, (new, old)) in zip(model.parameters, start.parameters).enumerated() {
+                    let difference = Double(new) - Double(old)
+                    linear += Double(gradient[index]) * difference
+                    squared += difference * difference
+                }
+                if candidateSmooth <= smooth + linear + squared / (2 * rate) + 1e-12 * abs(smooth) || rate < 1e-10 { break }
+                rate /= 2
+            }
+            step = rate
             if (iteration + 1) % evalEvery == 0 || iteration == options.epochs - 1 {
                 recordPoint(step: iteration + 1, epoch: Double(iteration + 1), learningRate: rate)
+                if earlyStop.shouldStop { return (.earlyStopping, iteration + 1, iteration + 1) }
             }
             callbacks.onProgress(Double(iteration + 1))
             if converged(previous: previousObjective, current: objective) {
-                if running.count > 0 { recordPoint(step: iteration + 1, epoch: Double(iteration + 1), learningRate: rate) }
+                recordPoint(step: iteration + 1, epoch: Double(iteration + 1), learningRate: rate)
                 return (.converged, iteration + 1, iteration + 1)
             }
             previousObjective = objective
@@ -205,7 +328,7 @@ public final class Trainer {
         let evalEvery = options.evalEvery > 0 ? options.evalEvery : 5
         var x = model.parameters
         var gradient = [Float](repeating: 0, count: count)
-        var objective = gradient.withUnsafeMutableBufferPointer { fullObjective(model, gradient: $0.baseAddress!).0 }
+        var objective = gradient.withUnsafeMutableBufferPointer { smoothObjective(model, gradient: $0.baseAddress!).0 }
         var history: [(s: [Float], y: [Float], rho: Double)] = []
         var direction = [Float](repeating: 0, count: count)
         var trial = [Float](repeating: 0, count: count)
@@ -248,7 +371,7 @@ public final class Trainer {
                 for i in 0..<count { trial[i] = x[i] + step * direction[i] }
                 trial.withUnsafeBufferPointer { model.setParameters($0) }
                 (trialObjective, trialResult) = trialGradient.withUnsafeMutableBufferPointer {
-                    fullObjective(model, gradient: $0.baseAddress!)
+                    smoothObjective(model, gradient: $0.baseAddress!)
                 }
                 if trialObjective <= objective + 1e-4 * Double(step) * slope { break }
                 step *= 0.5
@@ -277,10 +400,11 @@ public final class Trainer {
             running = trialResult
             if (iteration + 1) % evalEvery == 0 || iteration == options.epochs - 1 {
                 recordPoint(step: iteration + 1, epoch: Double(iteration + 1), learningRate: Double(step))
+                if earlyStop.shouldStop { return (.earlyStopping, iteration + 1, iteration + 1) }
             }
             callbacks.onProgress(Double(iteration + 1))
             if converged(previous: previousObjective, current: objective) {
-                if running.count > 0 { recordPoint(step: iteration + 1, epoch: Double(iteration + 1), learningRate: Double(step)) }
+                recordPoint(step: iteration + 1, epoch: Double(iteration + 1), learningRate: Double(step))
                 return (.converged, iteration + 1, iteration + 1)
             }
         }
@@ -297,3 +421,14 @@ public final class Trainer {
         for i in 0..<x.count { y[i] += alpha * x[i] }
     }
 }
+
+extension UnsafeMutablePointer<Float> {
+    /// The bias entry `c` of a weights-then-biases gradient with `w` weights.
+    fileprivate subscript(w weightCount: Int, c: Int) -> Float { self[weightCount + c] }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
