@@ -13,12 +13,17 @@ public struct Dataset: Sendable {
     /// Height and width for image data sets.
     public let imageShape: (height: Int, width: Int)?
     /// The preprocessing a model trained on this set uses unless the request says otherwise.
-    public let defaultPreprocessing: Preprocessing
+    public let defaultPreprocess: PreprocessKind
+    /// The divisor of `unit` preprocessing: the largest value the features can take (255 for pixels).
+    public let unitDivisor: Float
+    /// The task a request that names none trains.
+    public let defaultTask: ClassificationTask
 
     public var featureCount: Int { train.columnCount }
 
     public init(name: String, train: FeatureMatrix, trainLabels: [Int32], test: FeatureMatrix?, testLabels: [Int32],
-                imageShape: (height: Int, width: Int)?, defaultPreprocessing: Preprocessing) {
+                imageShape: (height: Int, width: Int)?, defaultPreprocess: PreprocessKind, unitDivisor: Float,
+                defaultTask: ClassificationTask = .multiclass) {
         self.name = name
         self.train = train
         self.trainLabels = trainLabels
@@ -26,7 +31,31 @@ public struct Dataset: Sendable {
         self.testLabels = testLabels
         self.classes = Array(Set(trainLabels.map(Int.init)).union(testLabels.map(Int.init))).sorted()
         self.imageShape = imageShape
-        self.defaultPreprocessing = defaultPreprocessing
+        self.defaultPreprocess = defaultPreprocess
+        self.unitDivisor = unitDivisor
+        self.defaultTask = defaultTask
+    }
+
+    /// The preprocessing of `kind`, with statistics from the given training rows.
+    public func preprocessing(_ kind: PreprocessKind, trainingRows: [Int32]) -> Preprocessing {
+        switch kind {
+        case .unit: .unit(divisor: unitDivisor)
+        case .none: .none
+        case .standardize: standardization(rows: trainingRows)
+        }
+    }
+
+    private func standardization(rows: [Int32]) -> Preprocessing {
+        let statistics = train.columnStatistics(rows: rows)
+        return .standardize(mean: statistics.mean, std: statistics.std)
+    }
+
+    /// Share of features that are constant over the given rows (MNIST's border pixels, for instance): weights on
+    /// them can only be zero, which is not learned sparsity.
+    public func constantFeatureShare(rows: [Int32]) -> Double {
+        let statistics = train.columnStatistics(rows: rows)
+        let constant = statistics.std.filter { $0 == 0 }.count
+        return Double(constant) / Double(max(featureCount, 1))
     }
 
     /// Label counts in class order, for the training and test splits.
@@ -47,7 +76,7 @@ public enum IDXDatasetLoader {
             throw DataFileError.corrupt(path: directory, reason: "training images are \(shape), test images \(testShape)")
         }
         return Dataset(name: name, train: train, trainLabels: trainLabels, test: test, testLabels: testLabels,
-                       imageShape: (shape[0], shape[1]), defaultPreprocessing: .unit(divisor: 255))
+                       imageShape: (shape[0], shape[1]), defaultPreprocess: .unit, unitDivisor: 255)
     }
 
     static func loadPair(images: String, labels: String) throws -> (FeatureMatrix, [Int32], [Int]) {

@@ -5,9 +5,15 @@ import LogitCore
 /// The data sets the service knows, loaded on first use and then held once in memory for every job.
 public final class DatasetRegistry: @unchecked Sendable {
     public struct Entry: Sendable {
+        public enum Format: Sendable {
+            case idx
+            case csv(file: String, layout: CSVDatasetLoader.Layout, defaultTask: ClassificationTask)
+        }
+
         public let name: String
         public let directory: String
         public let description: String
+        public let format: Format
     }
 
     public let dataDirectory: String
@@ -24,12 +30,22 @@ public final class DatasetRegistry: @unchecked Sendable {
         let fileManager = FileManager.default
         let mnist = dataDirectory + "/mnist"
         if fileManager.fileExists(atPath: mnist) {
-            entries.append(Entry(name: "mnist", directory: mnist, description: "MNIST handwritten digits, 28x28"))
+            entries.append(Entry(name: "mnist", directory: mnist, description: "MNIST handwritten digits, 28x28",
+                                 format: .idx))
+        }
+        let breastCancer = dataDirectory + "/breast-cancer-wisconsin"
+        if fileManager.fileExists(atPath: breastCancer + "/breast-cancer-wisconsin.data") {
+            entries.append(Entry(
+                name: "breast-cancer-wisconsin", directory: breastCancer,
+                description: "Wisconsin breast cancer, 699 rows x 9 features, classes 2 (benign) and 4 (malignant)",
+                format: .csv(file: "breast-cancer-wisconsin.data",
+                             layout: CSVDatasetLoader.Layout(labelColumn: 10, droppedColumns: [0]),
+                             defaultTask: .binary(positive: [4]))))
         }
         for directory in [dataDirectory + "/fashion-mnist", "/usr/share/datasets/fashion-mnist"]
         where fileManager.fileExists(atPath: directory + "/train-images-idx3-ubyte.gz") {
             entries.append(Entry(name: "fashion-mnist", directory: directory,
-                                 description: "Fashion-MNIST clothing images, 28x28"))
+                                 description: "Fashion-MNIST clothing images, 28x28", format: .idx))
             break
         }
         return entries
@@ -54,7 +70,11 @@ public final class DatasetRegistry: @unchecked Sendable {
         guard let entry = entries.first(where: { $0.name == name }) else {
             throw LookupError.unknown(name: name, known: names)
         }
-        let dataset = try IDXDatasetLoader.load(name: name, directory: entry.directory)
+        let dataset: Dataset = switch entry.format {
+        case .idx: try IDXDatasetLoader.load(name: name, directory: entry.directory)
+        case .csv(let file, let layout, let task):
+            try CSVDatasetLoader.load(name: name, path: entry.directory + "/" + file, layout: layout, defaultTask: task)
+        }
         loaded[name] = dataset
         return dataset
     }
@@ -64,9 +84,14 @@ extension DatasetRegistry {
     /// The classes of a data set, loading it off the caller's thread if it is not loaded yet
     /// (reading MNIST takes a few hundred milliseconds: not work for an event loop or the cooperative pool).
     public func classes(of name: String) async throws -> [Int] {
+        try await loaded(name).classes
+    }
+
+    /// The named data set, loaded off the caller's thread if need be.
+    public func loaded(_ name: String) async throws -> Dataset {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try self.dataset(named: name).classes })
+                continuation.resume(with: Result { try self.dataset(named: name) })
             }
         }
     }

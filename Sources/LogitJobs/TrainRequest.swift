@@ -18,6 +18,8 @@ public struct TrainRequest: Codable, Sendable, Equatable {
     public var nesterov: Bool?
     public var tolerance: Double?
     public var validationFraction: Double?
+    public var testFraction: Double?
+    public var preprocess: String?
     public var trainSize: Int?
     public var seed: UInt64?
     public var evalEvery: Int?
@@ -116,6 +118,8 @@ public struct TrainRequest: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, dataset, task, model, optimizer, epochs, schedule, regularization, tolerance, seed, momentum, nesterov
+        case preprocess
+        case testFraction = "test_fraction"
         case earlyStopping = "early_stopping"
         case batchSize = "batch_size"
         case learningRate = "learning_rate"
@@ -142,6 +146,8 @@ public struct TrainRequest: Codable, Sendable, Equatable {
         nesterov = try c.decodeIfPresent(Bool.self, forKey: .nesterov)
         tolerance = try c.decodeIfPresent(Double.self, forKey: .tolerance)
         validationFraction = try c.decodeIfPresent(Double.self, forKey: .validationFraction)
+        testFraction = try c.decodeIfPresent(Double.self, forKey: .testFraction)
+        preprocess = try c.decodeIfPresent(String.self, forKey: .preprocess)
         trainSize = try c.decodeIfPresent(Int.self, forKey: .trainSize)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
         evalEvery = try c.decodeIfPresent(Int.self, forKey: .evalEvery)

@@ -48,11 +48,13 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var nesterov: Bool
     public var tolerance: Double
     public var validationFraction: Double
+    /// Share held out for testing when the data set has no official test split.
+    public var testFraction: Double
     public var trainSize: Int?
     public var seed: UInt64
     /// Steps between curve points; 0 = the optimiser's default (a few per epoch).
     public var evalEvery: Int
-    public var preprocess: String
+    public var preprocess: PreprocessKind
 
     enum CodingKeys: String, CodingKey {
         case name, dataset, task, model, optimizer, epochs, schedule, regularization, tolerance, seed, preprocess
@@ -61,6 +63,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         case batchSize = "batch_size"
         case learningRate = "learning_rate"
         case validationFraction = "validation_fraction"
+        case testFraction = "test_fraction"
         case trainSize = "train_size"
         case evalEvery = "eval_every"
     }
@@ -102,7 +105,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     }
 
     public var splitOptions: SplitOptions {
-        SplitOptions(validationFraction: validationFraction, trainSize: trainSize, seed: seed)
+        SplitOptions(validationFraction: validationFraction, testFraction: testFraction, trainSize: trainSize, seed: seed)
     }
 
     /// Model names and aliases: 1-64 characters of A-Z a-z 0-9 . _ -
@@ -117,21 +120,21 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     /// Fills in defaults and checks every field. `datasetClasses` gives the classes of a data set, or nil if the
     /// service has no such data set.
     public static func resolve(_ request: TrainRequest, limits: TrainingLimits,
-                               datasetNames: [String], datasetClasses: (String) async throws -> [Int],
-                               trainingRows: (String) async throws -> Int = { _ in 60000 }) async throws
+                               datasetNames: [String], loadDataset: (String) async throws -> Dataset) async throws
         -> TrainingPlan
     {
         var problems: [FieldProblem] = []
         func problem(_ field: String, _ message: String) { problems.append(FieldProblem(field: field, message: message)) }
 
         let dataset = request.dataset ?? "mnist"
-        var classes: [Int] = []
+        var loaded: Dataset?
         if datasetNames.contains(dataset) {
-            classes = try await datasetClasses(dataset)
+            loaded = try await loadDataset(dataset)
         } else {
             problem("dataset", "unknown data set '\(dataset)'; available: \(datasetNames.joined(separator: ", "))")
         }
-        let task = request.task ?? .multiclass
+        let classes = loaded?.classes ?? []
+        let task = request.task ?? loaded?.defaultTask ?? .multiclass
         if !classes.isEmpty {
             for message in task.problems(datasetClasses: classes) { problem("task", message) }
         }
@@ -217,7 +220,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
             if let c = regularization.c {
                 if c > 0 && c.isFinite {
                     // scikit-learn minimises C * sum(loss) + penalty; dividing by C * n gives our mean-loss form.
-                    lambda = 1 / (c * Double(max(try await trainingRows(dataset), 1)))
+                    lambda = 1 / (c * Double(max(loaded?.train.rowCount ?? 1, 1)))
                 } else {
                     problem("regularization.C", "must be a positive number")
                 }
@@ -260,7 +263,20 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         if !(validationFraction >= 0 && validationFraction <= 0.5) {
             problem("validation_fraction", "must be between 0 and 0.5")
         }
+        let testFraction = request.testFraction ?? 0.2
+        if !(testFraction >= 0 && testFraction <= 0.5) { problem("test_fraction", "must be between 0 and 0.5") }
+        if request.testFraction != nil, loaded?.test != nil {
+            problem("test_fraction", "'\(dataset)' has an official test split; test_fraction is for data sets without one")
+        }
         if let trainSize = request.trainSize, trainSize < 1 { problem("train_size", "must be at least 1 row") }
+        var preprocess = loaded?.defaultPreprocess ?? .unit
+        if let name = request.preprocess {
+            if let kind = PreprocessKind(rawValue: name) {
+                preprocess = kind
+            } else {
+                problem("preprocess", "unknown preprocessing '\(name)'; available: unit, standardize, none")
+            }
+        }
         let evalEvery = request.evalEvery ?? 0
         if evalEvery < 0 { problem("eval_every", "must be 0 (automatic) or a positive number of steps") }
 
@@ -273,7 +289,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
             batchSize: batchSize, learningRate: learningRate, schedule: schedule,
             regularization: resolvedRegularization, earlyStopping: earlyStopping, momentum: momentum,
             nesterov: request.nesterov ?? false, tolerance: tolerance, validationFraction: validationFraction,
-            trainSize: request.trainSize, seed: request.seed ?? 42, evalEvery: evalEvery, preprocess: "unit")
+            testFraction: testFraction, trainSize: request.trainSize, seed: request.seed ?? 42, evalEvery: evalEvery,
+            preprocess: preprocess)
     }
 
     /// "mnist" for a multiclass model, "mnist-2-vs-3" or "mnist-2-vs-rest" for binary ones.

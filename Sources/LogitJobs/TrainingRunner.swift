@@ -25,7 +25,7 @@ public struct TrainingRunner: Sendable {
         let splits = dataset.splits(task: plan.task, options: plan.splitOptions)
         guard !splits.train.isEmpty else { throw RunError.noTrainingRows }
         let classes = plan.task.classLabels(datasetClasses: dataset.classes)
-        let preprocessing = dataset.defaultPreprocessing
+        let preprocessing = dataset.preprocessing(plan.preprocess, trainingRows: splits.train.rows)
         let transform = FeatureTransform(preprocessing, featureCount: dataset.featureCount)
         func objective(_ rows: LabeledRows?) -> LinearObjective? {
             guard let rows, !rows.isEmpty else { return nil }
@@ -43,7 +43,8 @@ public struct TrainingRunner: Sendable {
             featureCount: dataset.featureCount, imageShape: dataset.imageShape.map { [$0.height, $0.width] },
             dataset: plan.dataset, hyperparameters: plan.json(), metrics: metrics, trainingSeconds: outcome.seconds,
             stopReason: outcome.stopReason.rawValue, epochsCompleted: outcome.epochsCompleted, jobId: jobId,
-            createdAt: Date())
+            createdAt: Date(), constantFeatureShare: dataset.constantFeatureShare(rows: splits.train.rows),
+            bestEpoch: outcome.bestEpoch)
         return Output(version: ModelVersion(metadata: metadata, model: outcome.model, curves: outcome.curve),
                       stopReason: outcome.stopReason)
     }

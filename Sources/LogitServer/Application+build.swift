@@ -43,7 +43,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     if configuration.trainOnFirstRun, try await store.models().isEmpty, try await store.jobs(limit: 1).isEmpty {
         let plan = try await TrainingPlan.resolve(
             TrainRequest(), limits: TrainingLimits(maxEpochs: configuration.maxEpochs), datasetNames: datasets.names,
-            datasetClasses: { try await datasets.classes(of: $0) })
+            loadDataset: { try await datasets.loaded($0) })
         let job = try await scheduler.submit(plan)
         logger.info("empty database: training the default model", metadata: ["job": "\(job.id)"])
     }

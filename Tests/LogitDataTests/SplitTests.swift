@@ -7,7 +7,7 @@ import LogitCore
     let dataset = Dataset(
         name: "toy", train: FeatureMatrix(bytes: (0..<100).map { UInt8($0) }, rowCount: 100, columnCount: 1),
         trainLabels: (0..<100).map { Int32($0 % 5) }, test: nil, testLabels: [], imageShape: nil,
-        defaultPreprocessing: .none)
+        defaultPreprocess: .none, unitDivisor: 99)
 
     @Test func splitsAreDisjointReproducibleAndSized() {
         let options = SplitOptions(validationFraction: 0.1, testFraction: 0.2, seed: 3)

@@ -50,11 +50,14 @@ func sampleVersion(name: String = "digits", weights: [Float]? = nil) -> ModelVer
         let path = temporaryDatabasePath()
         do {
             let store = try SQLiteModelStore(path: path)
-            #expect(try store.appliedMigrations().count == 1)
+            #expect(try store.appliedMigrations().count == 2)
             _ = try await store.insertVersion(sampleVersion())
         }
         let reopened = try SQLiteModelStore(path: path)
-        #expect(try reopened.appliedMigrations() == ["v1: jobs, curve points, models, versions, aliases"])
+        #expect(try reopened.appliedMigrations() == [
+            "v1: jobs, curve points, models, versions, aliases",
+            "v2: constant feature share and best epoch of versions",
+        ])
         #expect(try await reopened.version(name: "digits", number: 1) != nil)
         let journal = try await reopened.database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")

@@ -1,3 +1,12 @@
+/// The preprocessing a request can ask for; the statistics it needs come from the training rows.
+public enum PreprocessKind: String, Codable, Sendable, CaseIterable {
+    /// x / (largest raw value of the data set): 0..1 (pixels / 255).
+    case unit
+    /// (x - mean) / std per feature.
+    case standardize
+    case none
+}
+
 /// How raw feature values become model inputs. Stored with every model, so clients always send raw values
 /// (0-255 pixels for images) and the service applies the same transformation it trained with.
 public enum Preprocessing: Sendable, Equatable {

@@ -16,6 +16,8 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
     public var perClass: [ClassScores]
     public var macroAverage: ClassScores
     public var weightedAverage: ClassScores
+    /// Area under the ROC curve of the positive class (binary models).
+    public var rocAuc: Double?
 
     enum CodingKeys: String, CodingKey {
         case count, accuracy
@@ -24,6 +26,7 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
         case perClass = "per_class"
         case macroAverage = "macro_average"
         case weightedAverage = "weighted_average"
+        case rocAuc = "roc_auc"
     }
 
     /// Metrics from the true class index and the predicted probabilities of each row.
@@ -64,6 +67,28 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
         perClass = scores
         macroAverage = average { _ in 1 }
         weightedAverage = average { Double($0.support) }
+        rocAuc = classCount == 2
+            ? Self.rocAuc(positive: targets.map { $0 == 1 }, scores: (0..<n).map { probabilities[$0 * 2 + 1] })
+            : nil
+    }
+
+    /// The probability that a random positive row scores above a random negative one (ties count half):
+    /// the Mann-Whitney form of the area under the ROC curve.
+    public static func rocAuc(positive: [Bool], scores: [Float]) -> Double? {
+        let order = scores.indices.sorted { scores[$0] < scores[$1] }
+        var rankSum = 0.0
+        var index = 0
+        while index < order.count {
+            var end = index
+            while end + 1 < order.count && scores[order[end + 1]] == scores[order[index]] { end += 1 }
+            let averageRank = Double(index + end) / 2 + 1
+            for k in index...end where positive[order[k]] { rankSum += averageRank }
+            index = end + 1
+        }
+        let positives = Double(positive.filter { $0 }.count)
+        let negatives = Double(positive.count) - positives
+        guard positives > 0, negatives > 0 else { return nil }
+        return (rankSum - positives * (positives + 1) / 2) / (positives * negatives)
     }
 
     /// Metrics of `model` on `data`.

@@ -14,3 +14,24 @@ extension LinearModel {
         }
     }
 }
+
+extension LinearModel {
+    /// The same classifier expressed on raw features: with `x' = (x - m) * f`, `w.x' + b = (w*f).x + (b - sum w*f*m)`.
+    /// Predictions are unchanged; used to compare with models fitted on unscaled data, and to export.
+    public func foldingPreprocessing(_ preprocessing: Preprocessing) -> LinearModel {
+        let transform = FeatureTransform(preprocessing, featureCount: featureCount)
+        var folded = self
+        for output in 0..<outputCount {
+            var shift: Double = 0
+            for j in 0..<featureCount {
+                let index = output * featureCount + j
+                let factor = transform.sharedFactor ?? transform.factors[j]
+                let offset = transform.sharedFactor == nil ? transform.offsets[j] : 0
+                folded.weights[index] = weights[index] * factor
+                shift += Double(weights[index]) * Double(factor) * Double(offset)
+            }
+            folded.biases[output] = Float(Double(biases[output]) - shift)
+        }
+        return folded
+    }
+}

@@ -280,8 +280,9 @@ public final class Trainer {
             let objective = smooth + l1 * model.weights.reduce(0.0) { $0 + abs(Double($1)) }
             running = result
             let start = model
+            // The search first tries twice the last accepted step, so the step can grow back after a cautious phase.
             var rate = options.lineSearch
-                ? step : options.schedule.rate(base: options.learningRate, step: iteration, epoch: Double(iteration))
+                ? 2 * step : options.schedule.rate(base: options.learningRate, step: iteration, epoch: Double(iteration))
             while true {
                 model = start
                 model.weights.withUnsafeMutableBufferPointer { w in

@@ -19,7 +19,7 @@ struct JobsController {
             let body = try await APICoding.decode(TrainRequest.self, from: request, limit: maxBodyBytes)
             let plan = try await TrainingPlan.resolve(
                 body, limits: limits, datasetNames: datasets.names,
-                datasetClasses: { name in try await datasets.classes(of: name) })
+                loadDataset: { name in try await datasets.loaded(name) })
             let job = try await scheduler.submit(plan)
             return JSONResponse(["job": JobView(job)], status: .accepted, headers: [.location: "/jobs/\(job.id)"])
         }

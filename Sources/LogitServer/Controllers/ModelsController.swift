@@ -33,7 +33,8 @@ struct ModelsController {
                 model: ModelReference(name: version.metadata.name, version: version.metadata.version),
                 metrics: version.metadata.metrics, classes: version.metadata.classes,
                 sparsity: weights.isEmpty ? 0 : Double(zeros) / Double(weights.count),
-                weightNorm: version.model.weightNorm))
+                constantFeatureShare: version.metadata.constantFeatureShare, weightNorm: version.model.weightNorm,
+                threshold: version.metadata.kind == .logistic ? 0.5 : nil))
         }
         group.get(":name/versions/:version/curves") { _, context in
             let version = try await load(context)

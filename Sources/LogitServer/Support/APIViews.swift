@@ -82,6 +82,7 @@ struct VersionView: Encodable {
     var trainingSeconds: Double
     var stopReason: String
     var epochsCompleted: Int
+    var bestEpoch: Double?
     var jobId: String?
     var createdAt: Date
     var aliases: [String]
@@ -111,6 +112,7 @@ struct VersionView: Encodable {
         trainingSeconds = metadata.trainingSeconds
         stopReason = metadata.stopReason
         epochsCompleted = metadata.epochsCompleted
+        bestEpoch = metadata.bestEpoch
         jobId = metadata.jobId
         createdAt = metadata.createdAt
         self.aliases = aliases.sorted()
@@ -121,6 +123,7 @@ struct VersionView: Encodable {
         case trainingSeconds = "training_seconds"
         case stopReason = "stop_reason"
         case epochsCompleted = "epochs_completed"
+        case bestEpoch = "best_epoch"
         case jobId = "job_id"
         case createdAt = "created_at"
     }
@@ -161,10 +164,15 @@ struct MetricsView: Encodable {
     var classes: [ClassLabel]
     /// Share of weights that are exactly zero.
     var sparsity: Double
+    /// Share of input features constant in the training rows: their weights are zero without any learning.
+    var constantFeatureShare: Double?
     var weightNorm: Double
+    /// Binary models predict the positive class when its probability is at least this.
+    var threshold: Double?
 
     enum CodingKeys: String, CodingKey {
-        case model, metrics, classes, sparsity
+        case model, metrics, classes, sparsity, threshold
+        case constantFeatureShare = "constant_feature_share"
         case weightNorm = "weight_norm"
     }
 }

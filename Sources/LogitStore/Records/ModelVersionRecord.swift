@@ -49,11 +49,16 @@ public struct ModelVersionMetadata: Codable, Sendable, Equatable {
     public var epochsCompleted: Int
     public var jobId: String?
     public var createdAt: Date
+    /// Share of input features that are constant in the training rows (their weights cannot be learned).
+    public var constantFeatureShare: Double?
+    /// With early stopping: the epoch whose weights were kept.
+    public var bestEpoch: Double?
 
     public init(name: String, version: Int = 0, kind: LinearModelKind, classes: [ClassLabel],
                 preprocessing: Preprocessing, featureCount: Int, imageShape: [Int]?, dataset: String,
                 hyperparameters: String, metrics: ClassificationMetrics?, trainingSeconds: Double,
-                stopReason: String, epochsCompleted: Int, jobId: String?, createdAt: Date) {
+                stopReason: String, epochsCompleted: Int, jobId: String?, createdAt: Date,
+                constantFeatureShare: Double? = nil, bestEpoch: Double? = nil) {
         self.name = name
         self.version = version
         self.kind = kind
@@ -69,6 +74,8 @@ public struct ModelVersionMetadata: Codable, Sendable, Equatable {
         self.epochsCompleted = epochsCompleted
         self.jobId = jobId
         self.createdAt = createdAt
+        self.constantFeatureShare = constantFeatureShare
+        self.bestEpoch = bestEpoch
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -80,6 +87,8 @@ public struct ModelVersionMetadata: Codable, Sendable, Equatable {
         case epochsCompleted = "epochs_completed"
         case jobId = "job_id"
         case createdAt = "created_at"
+        case constantFeatureShare = "constant_feature_share"
+        case bestEpoch = "best_epoch"
     }
 }
 

@@ -58,6 +58,12 @@ enum Migrations {
                 t.primaryKey(["model_name", "alias"])
             }
         }
+        migrator.registerMigration("v2: constant feature share and best epoch of versions") { db in
+            try db.alter(table: "model_version") { t in
+                t.add(column: "constant_feature_share", .double)
+                t.add(column: "best_epoch", .double)
+            }
+        }
         return migrator
     }
 }

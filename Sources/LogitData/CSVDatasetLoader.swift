@@ -1,0 +1,70 @@
+import Foundation
+import LogitCore
+
+/// Reads comma-separated tabular data: numeric features, one integer label column, optional columns to drop, and
+/// `?` for a missing value, which is replaced by the median of its column.
+public enum CSVDatasetLoader {
+    public struct Layout: Sendable {
+        public var labelColumn: Int
+        public var droppedColumns: Set<Int>
+        public var hasHeader: Bool
+
+        public init(labelColumn: Int, droppedColumns: Set<Int> = [], hasHeader: Bool = false) {
+            self.labelColumn = labelColumn
+            self.droppedColumns = droppedColumns
+            self.hasHeader = hasHeader
+        }
+    }
+
+    public static func load(name: String, path: String, layout: Layout, defaultTask: ClassificationTask) throws
+        -> Dataset
+    {
+        guard FileManager.default.fileExists(atPath: path) else { throw DataFileError.missing(path: path) }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        if layout.hasHeader, !lines.isEmpty { lines.removeFirst() }
+        guard !lines.isEmpty else { throw DataFileError.corrupt(path: path, reason: "no rows") }
+
+        var features: [[Float?]] = []
+        var labels: [Int32] = []
+        var columnCount: Int?
+        for (index, line) in lines.enumerated() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            if let columnCount, fields.count != columnCount {
+                throw DataFileError.corrupt(path: path, reason: "line \(index + 1) has \(fields.count) fields, not \(columnCount)")
+            }
+            columnCount = fields.count
+            guard layout.labelColumn < fields.count, let label = Int32(fields[layout.labelColumn]) else {
+                throw DataFileError.corrupt(path: path, reason: "line \(index + 1) has no integer label")
+            }
+            labels.append(label)
+            var row: [Float?] = []
+            for (column, field) in fields.enumerated()
+            where column != layout.labelColumn && !layout.droppedColumns.contains(column) {
+                if field == "?" || field.isEmpty {
+                    row.append(nil)
+                } else if let value = Float(field), value.isFinite {
+                    row.append(value)
+                } else {
+                    throw DataFileError.corrupt(path: path, reason: "line \(index + 1): '\(field)' is not a number")
+                }
+            }
+            features.append(row)
+        }
+        let width = features[0].count
+        var medians = [Float](repeating: 0, count: width)
+        for column in 0..<width {
+            let present = features.compactMap { $0[column] }.sorted()
+            guard !present.isEmpty else { continue }
+            let middle = present.count / 2
+            medians[column] = present.count % 2 == 1 ? present[middle] : (present[middle - 1] + present[middle]) / 2
+        }
+        let values = features.flatMap { row in row.enumerated().map { $0.element ?? medians[$0.offset] } }
+        let largest = values.map(abs).max() ?? 1
+        return Dataset(
+            name: name, train: FeatureMatrix(floats: values, rowCount: features.count, columnCount: width),
+            trainLabels: labels, test: nil, testLabels: [], imageShape: nil, defaultPreprocess: .standardize,
+            unitDivisor: largest > 0 ? largest : 1, defaultTask: defaultTask)
+    }
+}
