@@ -26,8 +26,8 @@ public struct ClassificationTask: Codable, Sendable, Equatable {
     }
 
     /// The classes as the model outputs them. A binary task's sides are named by their single class when they have
-    /// one (so a breast-cancer model answers 2 or 4), by their classes joined with "|" otherwise, and "rest" for the
-    /// implicit negative side.
+    /// one (so a breast-cancer model answers 2 or 4, even with `negative` left out), by their classes joined with "|"
+    /// otherwise, and "rest" for an implicit negative side of several classes.
     public func classLabels(datasetClasses: [Int]) -> [ClassLabel] {
         switch type {
         case .multiclass:
@@ -36,7 +36,10 @@ public struct ClassificationTask: Codable, Sendable, Equatable {
             func name(_ group: [Int]) -> ClassLabel {
                 group.count == 1 ? .integer(group[0]) : .name(group.sorted().map(String.init).joined(separator: "|"))
             }
-            return [negative.map(name) ?? .name("rest"), name(positive ?? [])]
+            let implicitNegative = datasetClasses.filter { !(positive ?? []).contains($0) }
+            let negativeLabel = negative.map(name)
+                ?? (implicitNegative.count == 1 ? .integer(implicitNegative[0]) : .name("rest"))
+            return [negativeLabel, name(positive ?? [])]
         }
     }
 

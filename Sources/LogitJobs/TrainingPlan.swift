@@ -205,6 +205,14 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
             problem("schedule.type", "unknown schedule '\(schedule.type)'; available: constant, inverse_time, step, exponential, line_search")
         }
 
+        /// n in scikit-learn's lambda = 1 / (C n): the rows the model will actually train on.
+        func trainingRowCount() -> Int {
+            guard let loaded, task.problems(datasetClasses: classes).isEmpty else { return 1 }
+            let options = SplitOptions(
+                validationFraction: request.validationFraction ?? 0.1, testFraction: request.testFraction ?? 0.2,
+                trainSize: request.trainSize, seed: request.seed ?? 42)
+            return loaded.splits(task: task, options: options).train.count
+        }
         let regularization = request.regularization ?? TrainRequest.Regularization(type: "l2", lambda: 1e-4)
         var lambda = regularization.lambda ?? 1e-4
         switch regularization.type {
@@ -220,7 +228,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
             if let c = regularization.c {
                 if c > 0 && c.isFinite {
                     // scikit-learn minimises C * sum(loss) + penalty; dividing by C * n gives our mean-loss form.
-                    lambda = 1 / (c * Double(max(loaded?.train.rowCount ?? 1, 1)))
+                    lambda = 1 / (c * Double(max(trainingRowCount(), 1)))
                 } else {
                     problem("regularization.C", "must be a positive number")
                 }
@@ -257,7 +265,9 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
                 patience: patience, restoreBest: rule.restoreBest ?? true, minDelta: rule.minDelta ?? 0)
         }
 
-        let tolerance = request.tolerance ?? (optimizer.isStochastic ? 0 : 1e-6)
+        // Only L-BFGS stops on a small relative change by default: gradient descent makes small steady progress that
+        // such a test would mistake for convergence.
+        let tolerance = request.tolerance ?? (optimizer == .lbfgs ? 1e-6 : 0)
         if !(tolerance >= 0 && tolerance.isFinite) { problem("tolerance", "must be a number >= 0") }
         let validationFraction = request.validationFraction ?? 0.1
         if !(validationFraction >= 0 && validationFraction <= 0.5) {

@@ -38,6 +38,8 @@ import LogitCore
         let rest = ClassificationTask.binary(positive: [2])
         #expect(dataset.splits(task: rest, options: SplitOptions(validationFraction: 0, testFraction: 0)).train.count == 100)
         #expect(rest.classLabels(datasetClasses: dataset.classes) == [.name("rest"), .integer(2)])
+        // When the rest is a single class, it keeps its own label.
+        #expect(ClassificationTask.binary(positive: [4]).classLabels(datasetClasses: [2, 4]) == [.integer(2), .integer(4)])
     }
 
     @Test func taskProblemsAreExplained() {
