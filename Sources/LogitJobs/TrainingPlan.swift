@@ -148,9 +148,12 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
                 if kind == .logistic && task.type != .binary {
                     problem("model", "'logistic' is a binary model: give a task {\"type\":\"binary\",\"positive\":[...]} or use 'softmax'")
                 }
+                if kind == .ovr && task.type != .multiclass {
+                    problem("model", "'ovr' combines one binary model per class: use it with a multiclass task, or 'logistic' for a binary one")
+                }
             } else {
                 model = .softmax
-                problem("model", "unknown model '\(name)'; available: logistic, softmax")
+                problem("model", "unknown model '\(name)'; available: \(LinearModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
 
@@ -241,7 +244,10 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
             if let ratio = regularization.l1Ratio, !(ratio >= 0 && ratio <= 1) {
                 problem("regularization.l1_ratio", "must be between 0 and 1")
             }
-            if regularization.type != "l2" && optimizer == .lbfgs {
+            if model == .ridge && regularization.type != "l2" {
+                problem("regularization.type", "ridge is solved in closed form with an L2 penalty: use 'l2' or 'none'")
+            }
+            if regularization.type != "l2" && optimizer == .lbfgs && model != .ridge {
                 problem("optimizer", "L-BFGS needs a smooth objective: use 'gd', 'sgd', 'momentum' or 'adam' with '\(regularization.type)'")
             }
         default:

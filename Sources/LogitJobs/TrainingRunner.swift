@@ -32,9 +32,14 @@ public struct TrainingRunner: Sendable {
             return LinearObjective(data: rows, transform: transform, kind: plan.model, classCount: classes.count,
                                    threads: threads)
         }
-        let trainer = Trainer(train: objective(splits.train)!, validation: objective(splits.validation),
-                              test: objective(splits.test), options: plan.trainingOptions)
-        let outcome = trainer.run(callbacks: callbacks)
+        let outcome: TrainingOutcome
+        if plan.model == .ridge {
+            outcome = try fitRidge(plan: plan, splits: splits, transform: transform, classCount: classes.count)
+        } else {
+            let trainer = Trainer(train: objective(splits.train)!, validation: objective(splits.validation),
+                                  test: objective(splits.test), options: plan.trainingOptions)
+            outcome = trainer.run(callbacks: callbacks)
+        }
         let metrics = splits.test.flatMap { rows in
             rows.isEmpty ? nil : ClassificationMetrics(model: outcome.model, data: rows, transform: transform)
         }
@@ -47,6 +52,31 @@ public struct TrainingRunner: Sendable {
             bestEpoch: outcome.bestEpoch)
         return Output(version: ModelVersion(metadata: metadata, model: outcome.model, curves: outcome.curve),
                       stopReason: outcome.stopReason)
+    }
+
+    /// Ridge has no iterations: one solve, and one curve point with each split's accuracy and log loss.
+    private func fitRidge(plan: TrainingPlan, splits: DataSplits, transform: FeatureTransform, classCount: Int) throws
+        -> TrainingOutcome
+    {
+        let started = ContinuousClock.now
+        let model = try RidgeSolver.fit(data: splits.train, transform: transform, classCount: classCount,
+                                        lambda: plan.regularization.lambda ?? 0)
+        func measure(_ rows: LabeledRows?) -> ClassificationMetrics? {
+            guard let rows, !rows.isEmpty else { return nil }
+            return ClassificationMetrics(model: model, data: rows, transform: transform)
+        }
+        let train = measure(splits.train)!
+        let validation = measure(splits.validation)
+        let test = measure(splits.test)
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let point = CurvePoint(
+            step: 1, epoch: 1, wallSeconds: seconds, learningRate: 0, weightNorm: model.weightNorm,
+            trainLoss: train.logLoss, trainObjective: train.logLoss, trainAccuracy: train.accuracy,
+            validationLoss: validation?.logLoss, validationAccuracy: validation?.accuracy,
+            testLoss: test?.logLoss, testAccuracy: test?.accuracy)
+        return TrainingOutcome(model: model, stopReason: .converged, epochsCompleted: 1, steps: 1, curve: [point],
+                               seconds: seconds, bestEpoch: nil)
     }
 
     public enum RunError: Error, CustomStringConvertible {

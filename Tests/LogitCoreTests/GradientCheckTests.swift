@@ -42,6 +42,11 @@ import Testing
                 if kind == .logistic {
                     let probability = 1 / (1 + exp(-z[0]))
                     total -= y == 1 ? log(probability) : log(1 - probability)
+                } else if kind == .ovr {
+                    for c in 0..<outputs {
+                        let probability = 1 / (1 + exp(-z[c]))
+                        total -= c == y ? log(probability) : log(1 - probability)
+                    }
                 } else {
                     let exps = z.map(exp)
                     total -= log(exps[y] / exps.reduce(0, +))
@@ -59,7 +64,7 @@ import Testing
         return model
     }
 
-    @Test(arguments: [LinearModelKind.softmax, .logistic])
+    @Test(arguments: [LinearModelKind.softmax, .logistic, .ovr])
     func lossAndGradientMatchFiniteDifferences(kind: LinearModelKind) {
         let classes = kind == .logistic ? 2 : 4
         let problem = Problem(classes: classes, seed: 7)

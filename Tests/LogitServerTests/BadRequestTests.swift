@@ -104,8 +104,13 @@ import Testing
             #expect(try json(try await client.request(.get, "/healthz/ready"))["status"] as? String == "ready")
             let page = try await client.request(.get, "/")
             #expect(page.status == .ok && String(buffer: page.body).contains("<title>Logit</title>"))
-            let datasets = try json(try await client.request(.get, "/datasets"))
-            #expect((datasets["datasets"] as? [[String: Any]])?.contains { $0["name"] as? String == "mnist" } == true)
+            let datasets = try #require(try json(try await client.request(.get, "/datasets"))["datasets"] as? [[String: Any]])
+            let mnist = try #require(datasets.first { $0["name"] as? String == "mnist" })
+            #expect(mnist["train_rows"] as? Int == 60000 && mnist["test_rows"] as? Int == 10000)
+            #expect(mnist["features"] as? Int == 784 && mnist["image_shape"] as? [Int] == [28, 28])
+            #expect(mnist["classes"] as? [Int] == Array(0...9))
+            let cancer = try #require(datasets.first { $0["name"] as? String == "breast-cancer-wisconsin" })
+            #expect(cancer["classes"] as? [Int] == [2, 4] && cancer["train_rows"] as? Int == 699)
         }
     }
 }

@@ -84,6 +84,34 @@ import Testing
         }
     }
 
+    @Test func oneVersusRestAndRidgeModels() async throws {
+        let app = try await buildApplication(testConfiguration())
+        try await app.test(.router) { client in
+            let ovr = try await client.waitForJob(try await client.submit(
+                #"{"name":"ovr","model":"ovr","train_size":5000,"epochs":40}"#))
+            let ridge = try await client.waitForJob(try await client.submit(
+                #"{"name":"ridge","model":"ridge","train_size":5000,"regularization":{"type":"l2","lambda":0.01}}"#))
+            #expect(ovr["status"] as? String == "succeeded" && ridge["status"] as? String == "succeeded")
+            var accuracies: [String: Double] = [:]
+            for name in ["ovr", "ridge"] {
+                let version = try json(try await client.request(.get, "/models/\(name)/versions/1"))
+                #expect(version["kind"] as? String == name)
+                #expect(version["classes"] as? [Int] == Array(0...9))
+                accuracies[name] = ((try await metrics(client, name))["metrics"] as? [String: Any])?["accuracy"] as? Double
+                let answer = try json(try await client.request(
+                    .post, "/predict", try examplePixels(7).dropLast() + #", "model": "\#(name)"}"#))
+                let prediction = try #require((answer["predictions"] as? [[String: Any]])?.first)
+                #expect(prediction["label"] as? Int == 7)
+                let probabilities = try #require(prediction["probabilities"] as? [Double])
+                #expect(abs(probabilities.reduce(0, +) - 1) < 1e-4)
+            }
+            #expect((accuracies["ovr"] ?? 0) > 0.85)
+            #expect((accuracies["ridge"] ?? 0) > 0.8)
+            let curves = try json(try await client.request(.get, "/models/ridge/versions/1/curves"))
+            #expect((curves["points"] as? [Any])?.count == 1)
+        }
+    }
+
     @Test func invalidCombinationsAreExplained() async throws {
         let app = try await buildApplication(testConfiguration())
         try await app.test(.router) { client in
@@ -98,6 +126,9 @@ import Testing
                 #"{"early_stopping":{},"validation_fraction":0}"#,
                 #"{"preprocess":"whiten"}"#,
                 #"{"test_fraction":0.1}"#,
+                #"{"model":"ovr","task":{"type":"binary","positive":[1]}}"#,
+                #"{"model":"ridge","regularization":{"type":"l1","lambda":0.1},"optimizer":"gd"}"#,
+                #"{"model":"perceptron"}"#,
             ] {
                 let response = try await client.request(.post, "/train", body)
                 #expect(response.status == .badRequest, "\(body)")

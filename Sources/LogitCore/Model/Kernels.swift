@@ -41,20 +41,35 @@ extension LinearModel {
                 probabilities[1] = p
                 return
             }
-            var largest = -Float.infinity
-            for k in 0..<outputCount {
-                let z = biases[k] + Kernels.dot(input, w.baseAddress! + k * featureCount, count: featureCount)
-                probabilities[k] = z
-                largest = max(largest, z)
+            switch kind {
+            case .logistic: break
+            case .softmax:
+                var largest = -Float.infinity
+                for k in 0..<outputCount {
+                    let z = biases[k] + Kernels.dot(input, w.baseAddress! + k * featureCount, count: featureCount)
+                    probabilities[k] = z
+                    largest = max(largest, z)
+                }
+                var total: Float = 0
+                for k in 0..<outputCount {
+                    let e = Float.exp(probabilities[k] - largest)
+                    probabilities[k] = e
+                    total += e
+                }
+                let inverse = 1 / total
+                for k in 0..<outputCount { probabilities[k] *= inverse }
+            case .ovr, .ridge:
+                var total: Float = 0
+                for k in 0..<outputCount {
+                    let z = biases[k] + Kernels.dot(input, w.baseAddress! + k * featureCount, count: featureCount)
+                    let p = kind == .ovr ? Kernels.sigmoid(z) : min(max(z, 0), 1)
+                    probabilities[k] = p
+                    total += p
+                }
+                // All-zero ridge scores: no preference, so uniform.
+                let inverse: Float = total > 0 ? 1 / total : 0
+                for k in 0..<outputCount { probabilities[k] = total > 0 ? probabilities[k] * inverse : 1 / Float(outputCount) }
             }
-            var total: Float = 0
-            for k in 0..<outputCount {
-                let e = Float.exp(probabilities[k] - largest)
-                probabilities[k] = e
-                total += e
-            }
-            let inverse = 1 / total
-            for k in 0..<outputCount { probabilities[k] *= inverse }
         }
     }
 }

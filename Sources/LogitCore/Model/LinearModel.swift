@@ -1,8 +1,15 @@
-/// The family of a linear classifier: binary logistic regression (one output, sigmoid) or softmax regression
-/// (one output per class).
-public enum LinearModelKind: String, Codable, Sendable {
+/// The family of a linear classifier.
+public enum LinearModelKind: String, Codable, Sendable, CaseIterable {
+    /// Binary logistic regression: one output, sigmoid, cross-entropy.
     case logistic
+    /// Softmax (multinomial logistic) regression: one output per class, multinomial cross-entropy.
     case softmax
+    /// One-vs-rest: one logistic model per class, trained together (their losses are independent); the class
+    /// probabilities are the sigmoids normalised to sum to 1.
+    case ovr
+    /// Regularised least squares on one-hot targets, solved in closed form; its "probabilities" are the scores
+    /// clipped to [0, 1] and normalised, not calibrated probabilities.
+    case ridge
 }
 
 /// Weights and biases of a linear classifier. `weights` is `outputCount x featureCount`, row-major;
@@ -19,7 +26,7 @@ public struct LinearModel: Sendable, Equatable {
 
     public init(kind: LinearModelKind, featureCount: Int, weights: [Float], biases: [Float]) {
         precondition(weights.count == featureCount * biases.count, "weights do not match outputs x features")
-        precondition(kind == .softmax || biases.count == 1, "a logistic model has one output")
+        precondition(kind != .logistic || biases.count == 1, "a logistic model has one output")
         self.kind = kind
         self.featureCount = featureCount
         self.weights = weights

@@ -42,6 +42,7 @@ public final class LinearObjective: @unchecked Sendable {
         self.data = data
         self.transform = transform
         self.kind = kind
+        precondition(kind != .ridge, "ridge is solved in closed form, not by this objective")
         self.outputCount = kind == .logistic ? 1 : classCount
         self.featureCount = data.matrix.columnCount
         self.threads = max(1, threads)
@@ -147,6 +148,17 @@ public final class LinearObjective: @unchecked Sendable {
                             result.lossSum += Double(Kernels.softplus(target == 1 ? -margin : margin))
                             if (margin > 0) == (target == 1) { result.correct += 1 }
                             z[0] = Kernels.sigmoid(margin) - Float(target)
+                        } else if kind == .ovr {
+                            // The sum of the K binary cross-entropies "class c or not".
+                            var best = 0
+                            var loss: Float = 0
+                            for c in 0..<k {
+                                if z[c] > z[best] { best = c }
+                                loss += Kernels.softplus(c == target ? -z[c] : z[c])
+                                z[c] = Kernels.sigmoid(z[c]) - (c == target ? 1 : 0)
+                            }
+                            result.lossSum += Double(loss)
+                            if best == target { result.correct += 1 }
                         } else {
                             var largest = z[0]
                             var best = 0

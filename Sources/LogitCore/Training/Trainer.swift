@@ -33,6 +33,17 @@ public struct TrainingOutcome: Sendable {
     public var seconds: Double
     /// With early stopping: the epoch of the best validation loss, whose weights the model holds if restored.
     public var bestEpoch: Double?
+
+    public init(model: LinearModel, stopReason: StopReason, epochsCompleted: Int, steps: Int, curve: [CurvePoint],
+                seconds: Double, bestEpoch: Double?) {
+        self.model = model
+        self.stopReason = stopReason
+        self.epochsCompleted = epochsCompleted
+        self.steps = steps
+        self.curve = curve
+        self.seconds = seconds
+        self.bestEpoch = bestEpoch
+    }
 }
 
 /// Minimises mean cross-entropy + penalty(W) over the training rows.
