@@ -14,6 +14,8 @@ public struct TrainRequest: Codable, Sendable, Equatable {
     public var schedule: Schedule?
     public var regularization: Regularization?
     public var earlyStopping: EarlyStoppingRequest?
+    public var hidden: Int?
+    public var activation: String?
     public var momentum: Double?
     public var nesterov: Bool?
     public var tolerance: Double?
@@ -118,7 +120,7 @@ public struct TrainRequest: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, dataset, task, model, optimizer, epochs, schedule, regularization, tolerance, seed, momentum, nesterov
-        case preprocess
+        case preprocess, hidden, activation
         case testFraction = "test_fraction"
         case earlyStopping = "early_stopping"
         case batchSize = "batch_size"
@@ -143,6 +145,8 @@ public struct TrainRequest: Codable, Sendable, Equatable {
         regularization = try c.decodeIfPresent(Regularization.self, forKey: .regularization)
         earlyStopping = try c.decodeIfPresent(EarlyStoppingRequest.self, forKey: .earlyStopping)
         momentum = try c.decodeIfPresent(Double.self, forKey: .momentum)
+        hidden = try c.decodeIfPresent(Int.self, forKey: .hidden)
+        activation = try c.decodeIfPresent(String.self, forKey: .activation)
         nesterov = try c.decodeIfPresent(Bool.self, forKey: .nesterov)
         tolerance = try c.decodeIfPresent(Double.self, forKey: .tolerance)
         validationFraction = try c.decodeIfPresent(Double.self, forKey: .validationFraction)

@@ -34,7 +34,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var name: String
     public var dataset: String
     public var task: ClassificationTask
-    public var model: LinearModelKind
+    public var model: ModelKind
     public var optimizer: OptimizerKind
     public var epochs: Int
     /// 0 = full batch.
@@ -44,6 +44,9 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     /// Always with `lambda` set (resolved from `C` when given) and `l1_ratio` for elastic net.
     public var regularization: TrainRequest.Regularization
     public var earlyStopping: TrainRequest.EarlyStoppingRequest?
+    /// Hidden units and activation of an MLP (nil for linear models).
+    public var hidden: Int?
+    public var activation: Activation?
     public var momentum: Double
     public var nesterov: Bool
     public var tolerance: Double
@@ -58,7 +61,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, dataset, task, model, optimizer, epochs, schedule, regularization, tolerance, seed, preprocess
-        case momentum, nesterov
+        case momentum, nesterov, hidden, activation
         case earlyStopping = "early_stopping"
         case batchSize = "batch_size"
         case learningRate = "learning_rate"
@@ -139,11 +142,11 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
             for message in task.problems(datasetClasses: classes) { problem("task", message) }
         }
 
-        let model: LinearModelKind
+        let model: ModelKind
         switch request.model {
         case nil: model = task.type == .binary ? .logistic : .softmax
         case let name?:
-            if let kind = LinearModelKind(rawValue: name) {
+            if let kind = ModelKind(rawValue: name) {
                 model = kind
                 if kind == .logistic && task.type != .binary {
                     problem("model", "'logistic' is a binary model: give a task {\"type\":\"binary\",\"positive\":[...]} or use 'softmax'")
@@ -153,17 +156,31 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
                 }
             } else {
                 model = .softmax
-                problem("model", "unknown model '\(name)'; available: \(LinearModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                problem("model", "unknown model '\(name)'; available: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
 
-        let batchSize = request.batchSize ?? 0
+        // An MLP trains on mini-batches unless told otherwise: full-batch passes over a hidden layer are slow to converge.
+        let batchSize = request.batchSize ?? (model == .mlp ? 128 : 0)
+        var hidden: Int?
+        var activation: Activation?
+        if model == .mlp {
+            hidden = request.hidden ?? 128
+            if let units = hidden, !(1...4096).contains(units) { problem("hidden", "must be between 1 and 4096 units") }
+            activation = .relu
+            if let name = request.activation {
+                activation = Activation(rawValue: name)
+                if activation == nil { problem("activation", "unknown activation '\(name)'; available: relu, sigmoid") }
+            }
+        } else if request.hidden != nil || request.activation != nil {
+            problem("hidden", "'hidden' and 'activation' apply to model 'mlp'")
+        }
         if batchSize < 0 { problem("batch_size", "must be 0 (full batch) or a positive number of rows") }
         let optimizer: OptimizerKind
         switch request.optimizer {
         case nil:
             let smooth = !["l1", "elastic_net"].contains(request.regularization?.type ?? "l2")
-            optimizer = batchSize > 0 ? .sgd : (smooth ? .lbfgs : .gd)
+            optimizer = batchSize > 0 ? (model == .mlp ? .adam : .sgd) : (smooth ? .lbfgs : .gd)
         case let name?:
             optimizer = OptimizerKind(rawValue: name) ?? .lbfgs
             if OptimizerKind(rawValue: name) == nil {
@@ -183,7 +200,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
             problem("nesterov", "Nesterov momentum applies to the optimizer 'momentum'")
         }
 
-        let epochs = request.epochs ?? (optimizer == .lbfgs ? 100 : optimizer == .gd ? 200 : 5)
+        let epochs = request.epochs ?? (model == .mlp ? 10 : optimizer == .lbfgs ? 100 : optimizer == .gd ? 200 : 5)
         if epochs < 1 || epochs > limits.maxEpochs {
             problem("epochs", "must be between 1 and \(limits.maxEpochs)")
         }
@@ -303,7 +320,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         return TrainingPlan(
             name: name, dataset: dataset, task: task, model: model, optimizer: optimizer, epochs: epochs,
             batchSize: batchSize, learningRate: learningRate, schedule: schedule,
-            regularization: resolvedRegularization, earlyStopping: earlyStopping, momentum: momentum,
+            regularization: resolvedRegularization, earlyStopping: earlyStopping, hidden: hidden, activation: activation,
+            momentum: momentum,
             nesterov: request.nesterov ?? false, tolerance: tolerance, validationFraction: validationFraction,
             testFraction: testFraction, trainSize: request.trainSize, seed: request.seed ?? 42, evalEvery: evalEvery,
             preprocess: preprocess)

@@ -27,18 +27,28 @@ public struct TrainingRunner: Sendable {
         let classes = plan.task.classLabels(datasetClasses: dataset.classes)
         let preprocessing = dataset.preprocessing(plan.preprocess, trainingRows: splits.train.rows)
         let transform = FeatureTransform(preprocessing, featureCount: dataset.featureCount)
-        func objective(_ rows: LabeledRows?) -> LinearObjective? {
-            guard let rows, !rows.isEmpty else { return nil }
-            return LinearObjective(data: rows, transform: transform, kind: plan.model, classCount: classes.count,
-                                   threads: threads)
+        /// Trains with the objective `make` builds for each split.
+        func train<Objective: TrainingObjective>(_ make: (LabeledRows) -> Objective) -> TrainingOutcome<Objective.Model> {
+            func objective(_ rows: LabeledRows?) -> Objective? { rows.flatMap { $0.isEmpty ? nil : make($0) } }
+            return Trainer(train: make(splits.train), validation: objective(splits.validation),
+                           test: objective(splits.test), options: plan.trainingOptions).run(callbacks: callbacks)
         }
-        let outcome: TrainingOutcome
-        if plan.model == .ridge {
+        let outcome: TrainingOutcome<TrainedModel>
+        switch plan.model {
+        case .ridge:
             outcome = try fitRidge(plan: plan, splits: splits, transform: transform, classCount: classes.count)
-        } else {
-            let trainer = Trainer(train: objective(splits.train)!, validation: objective(splits.validation),
-                                  test: objective(splits.test), options: plan.trainingOptions)
-            outcome = trainer.run(callbacks: callbacks)
+        case .mlp:
+            let result = train {
+                MLPObjective(data: $0, transform: transform, hiddenCount: plan.hidden ?? 128, classCount: classes.count,
+                             activation: plan.activation ?? .relu, threads: threads)
+            }
+            outcome = result.mapModel(TrainedModel.mlp)
+        case .logistic, .softmax, .ovr:
+            let result = train {
+                LinearObjective(data: $0, transform: transform, kind: plan.model, classCount: classes.count,
+                                threads: threads)
+            }
+            outcome = result.mapModel(TrainedModel.linear)
         }
         let metrics = splits.test.flatMap { rows in
             rows.isEmpty ? nil : ClassificationMetrics(model: outcome.model, data: rows, transform: transform)
@@ -49,14 +59,14 @@ public struct TrainingRunner: Sendable {
             dataset: plan.dataset, hyperparameters: plan.json(), metrics: metrics, trainingSeconds: outcome.seconds,
             stopReason: outcome.stopReason.rawValue, epochsCompleted: outcome.epochsCompleted, jobId: jobId,
             createdAt: Date(), constantFeatureShare: dataset.constantFeatureShare(rows: splits.train.rows),
-            bestEpoch: outcome.bestEpoch)
+            bestEpoch: outcome.bestEpoch, hiddenUnits: plan.hidden, activation: plan.activation)
         return Output(version: ModelVersion(metadata: metadata, model: outcome.model, curves: outcome.curve),
                       stopReason: outcome.stopReason)
     }
 
     /// Ridge has no iterations: one solve, and one curve point with each split's accuracy and log loss.
     private func fitRidge(plan: TrainingPlan, splits: DataSplits, transform: FeatureTransform, classCount: Int) throws
-        -> TrainingOutcome
+        -> TrainingOutcome<TrainedModel>
     {
         let started = ContinuousClock.now
         let model = try RidgeSolver.fit(data: splits.train, transform: transform, classCount: classCount,
@@ -75,7 +85,7 @@ public struct TrainingRunner: Sendable {
             trainLoss: train.logLoss, trainObjective: train.logLoss, trainAccuracy: train.accuracy,
             validationLoss: validation?.logLoss, validationAccuracy: validation?.accuracy,
             testLoss: test?.logLoss, testAccuracy: test?.accuracy)
-        return TrainingOutcome(model: model, stopReason: .converged, epochsCompleted: 1, steps: 1, curve: [point],
+        return TrainingOutcome(model: .linear(model), stopReason: .converged, epochsCompleted: 1, steps: 1, curve: [point],
                                seconds: seconds, bestEpoch: nil)
     }
 

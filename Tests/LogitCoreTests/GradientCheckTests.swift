@@ -29,7 +29,7 @@ import Testing
         }
 
         /// Mean cross-entropy in float64, written from the textbook formulas, not from the kernel.
-        func referenceLoss(kind: LinearModelKind, parameters p: [Double]) -> Double {
+        func referenceLoss(kind: ModelKind, parameters p: [Double]) -> Double {
             let outputs = kind == .logistic ? 1 : classes
             var total = 0.0
             for i in 0..<rows {
@@ -56,7 +56,7 @@ import Testing
         }
     }
 
-    func randomModel(kind: LinearModelKind, features: Int, classes: Int, seed: UInt64) -> LinearModel {
+    func randomModel(kind: ModelKind, features: Int, classes: Int, seed: UInt64) -> LinearModel {
         var generator = SeededGenerator(seed: seed)
         var model = LinearModel.zeros(kind: kind, featureCount: features, classCount: classes)
         model.weights = model.weights.map { _ in Float.random(in: -0.5...0.5, using: &generator) }
@@ -64,8 +64,8 @@ import Testing
         return model
     }
 
-    @Test(arguments: [LinearModelKind.softmax, .logistic, .ovr])
-    func lossAndGradientMatchFiniteDifferences(kind: LinearModelKind) {
+    @Test(arguments: [ModelKind.softmax, .logistic, .ovr])
+    func lossAndGradientMatchFiniteDifferences(kind: ModelKind) {
         let classes = kind == .logistic ? 2 : 4
         let problem = Problem(classes: classes, seed: 7)
         let model = randomModel(kind: kind, features: problem.features, classes: classes, seed: 11)
@@ -89,9 +89,48 @@ import Testing
         }
     }
 
+    /// The MLP's backpropagation against central differences of a float64 forward pass.
+    @Test(arguments: [Activation.sigmoid, .relu])
+    func mlpGradientMatchesFiniteDifferences(activation: Activation) {
+        let problem = Problem(rows: 16, features: 5, classes: 3, seed: 21)
+        let hidden = 4
+        let objective = MLPObjective(data: problem.labeled, transform: FeatureTransform(.none, featureCount: 5),
+                                     hiddenCount: hidden, classCount: 3, activation: activation)
+        let parameters = objective.initialParameters(seed: 3).enumerated().map { $0.element + (objective.weightCount <= $0.offset ? 0.1 : 0) }
+        var gradient = [Float](repeating: 0, count: parameters.count)
+        let result = gradient.withUnsafeMutableBufferPointer { objective.evaluate(parameters: parameters, gradient: $0.baseAddress!) }
+
+        func reference(_ p: [Double]) -> Double {
+            let d = 5, k = 3
+            var total = 0.0
+            for i in 0..<problem.rows {
+                let x = (0..<d).map { Double(problem.x[i * d + $0]) }
+                let b1 = hidden * d + k * hidden
+                let h = (0..<hidden).map { unit -> Double in
+                    let a = p[b1 + unit] + (0..<d).reduce(0.0) { $0 + p[unit * d + $1] * x[$1] }
+                    return activation == .relu ? max(a, 0) : 1 / (1 + exp(-a))
+                }
+                let z = (0..<k).map { c in p[b1 + hidden + c] + (0..<hidden).reduce(0.0) { $0 + p[hidden * d + c * hidden + $1] * h[$1] } }
+                let exps = z.map(exp)
+                total -= log(exps[Int(problem.targets[i])] / exps.reduce(0, +))
+            }
+            return total / Double(problem.rows)
+        }
+        let p = parameters.map(Double.init)
+        #expect(abs(result.meanLoss - reference(p)) < 1e-5)
+        let step = 1e-5
+        for index in p.indices {
+            var plus = p, minus = p
+            plus[index] += step
+            minus[index] -= step
+            let numeric = (reference(plus) - reference(minus)) / (2 * step)
+            #expect(abs(Double(gradient[index]) - numeric) < 2e-4, "parameter \(index): \(gradient[index]) vs \(numeric)")
+        }
+    }
+
     @Test func zeroWeightsGiveTheUniformLoss() {
         let problem = Problem(classes: 5, seed: 3)
-        for (kind, classes, expected) in [(LinearModelKind.softmax, 5, log(5.0)), (.logistic, 2, log(2.0))] {
+        for (kind, classes, expected) in [(ModelKind.softmax, 5, log(5.0)), (.logistic, 2, log(2.0))] {
             let data = LabeledRows(matrix: problem.labeled.matrix, rows: problem.labeled.rows,
                                    targets: problem.targets.map { $0 % Int32(classes) })
             let objective = LinearObjective(data: data, transform: FeatureTransform(.none, featureCount: problem.features),

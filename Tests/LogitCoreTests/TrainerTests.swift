@@ -20,7 +20,7 @@ func blobs(rows: Int, classes: Int, features: Int = 4, seed: UInt64) -> LabeledR
 }
 
 @Suite struct TrainerTests {
-    func objective(_ data: LabeledRows, kind: LinearModelKind = .softmax, classes: Int = 3) -> LinearObjective {
+    func objective(_ data: LabeledRows, kind: ModelKind = .softmax, classes: Int = 3) -> LinearObjective {
         LinearObjective(data: data, transform: FeatureTransform(.none, featureCount: data.matrix.columnCount),
                         kind: kind, classCount: classes)
     }

@@ -112,6 +112,24 @@ import Testing
         }
     }
 
+    @Test func aSmallMLPLearnsAndServes() async throws {
+        let app = try await buildApplication(testConfiguration())
+        try await app.test(.router) { client in
+            let job = try await client.waitForJob(try await client.submit(
+                #"{"name":"mlp","model":"mlp","hidden":32,"activation":"sigmoid","train_size":3000,"epochs":3,"learning_rate":0.005}"#))
+            #expect(job["status"] as? String == "succeeded")
+            let plan = try #require(job["request"] as? [String: Any])
+            #expect(plan["optimizer"] as? String == "adam" && plan["batch_size"] as? Int == 128)
+            let version = try json(try await client.request(.get, "/models/mlp/versions/1"))
+            #expect(version["kind"] as? String == "mlp")
+            #expect(version["hidden_units"] as? Int == 32 && version["activation"] as? String == "sigmoid")
+            #expect((((try await metrics(client, "mlp"))["metrics"] as? [String: Any])?["accuracy"] as? Double ?? 0) > 0.85)
+            let answer = try json(try await client.request(
+                .post, "/predict", try examplePixels(7).dropLast() + #", "model": "mlp"}"#))
+            #expect((answer["predictions"] as? [[String: Any]])?.first?["label"] as? Int == 7)
+        }
+    }
+
     @Test func invalidCombinationsAreExplained() async throws {
         let app = try await buildApplication(testConfiguration())
         try await app.test(.router) { client in
@@ -129,6 +147,9 @@ import Testing
                 #"{"model":"ovr","task":{"type":"binary","positive":[1]}}"#,
                 #"{"model":"ridge","regularization":{"type":"l1","lambda":0.1},"optimizer":"gd"}"#,
                 #"{"model":"perceptron"}"#,
+                #"{"hidden":64}"#,
+                #"{"model":"mlp","activation":"tanh"}"#,
+                #"{"model":"mlp","hidden":0}"#,
             ] {
                 let response = try await client.request(.post, "/train", body)
                 #expect(response.status == .badRequest, "\(body)")

@@ -20,7 +20,7 @@ func sampleVersion(name: String = "digits", weights: [Float]? = nil) -> ModelVer
         trainingSeconds: 1.5, stopReason: "max_epochs", epochsCompleted: 3, jobId: nil, createdAt: Date())
     let curve = [CurvePoint(step: 1, epoch: 0.5, wallSeconds: 0.1, learningRate: 0.5, weightNorm: 1, trainLoss: 0.7,
                             trainObjective: 0.71, trainAccuracy: 0.5, validationLoss: 0.8, validationAccuracy: 0.4)]
-    return ModelVersion(metadata: metadata, model: model, curves: curve)
+    return ModelVersion(metadata: metadata, model: .linear(model), curves: curve)
 }
 
 @Suite struct SQLiteModelStoreTests {
@@ -38,6 +38,20 @@ func sampleVersion(name: String = "digits", weights: [Float]? = nil) -> ModelVer
         #expect(loaded.curves == original.curves)
     }
 
+    @Test func anMLPVersionRoundTrips() async throws {
+        let store = try SQLiteModelStore(path: temporaryDatabasePath())
+        var version = sampleVersion()
+        let parameters = MLPModel.initialParameters(features: 3, hidden: 4, classes: 2, activation: .sigmoid, seed: 1)
+        let mlp = MLPModel(featureCount: 3, hiddenCount: 4, classCount: 2, activation: .sigmoid, parameters: parameters)
+        version.model = .mlp(mlp)
+        version.metadata.kind = .mlp
+        version.metadata.hiddenUnits = 4
+        version.metadata.activation = .sigmoid
+        _ = try await store.insertVersion(version)
+        let loaded = try #require(try await store.version(name: "digits", number: 1))
+        #expect(loaded.model == .mlp(mlp))
+    }
+
     @Test func weightsAreStoredAsLittleEndianFloat32() async throws {
         let path = temporaryDatabasePath()
         let store = try SQLiteModelStore(path: path)
@@ -50,13 +64,14 @@ func sampleVersion(name: String = "digits", weights: [Float]? = nil) -> ModelVer
         let path = temporaryDatabasePath()
         do {
             let store = try SQLiteModelStore(path: path)
-            #expect(try store.appliedMigrations().count == 2)
+            #expect(try store.appliedMigrations().count == 3)
             _ = try await store.insertVersion(sampleVersion())
         }
         let reopened = try SQLiteModelStore(path: path)
         #expect(try reopened.appliedMigrations() == [
             "v1: jobs, curve points, models, versions, aliases",
             "v2: constant feature share and best epoch of versions",
+            "v3: hidden layer of MLP versions",
         ])
         #expect(try await reopened.version(name: "digits", number: 1) != nil)
         let journal = try await reopened.database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }

@@ -92,27 +92,10 @@ public struct ClassificationMetrics: Codable, Sendable, Equatable {
     }
 
     /// Metrics of `model` on `data`.
-    public init(model: LinearModel, data: LabeledRows, transform: FeatureTransform) {
+    public init(model: some Classifier, data: LabeledRows, transform: FeatureTransform) {
         let classCount = model.classCount
         self.init(classCount: classCount, targets: data.targets,
                   probabilities: model.predictProbabilities(matrix: data.matrix, rows: data.rows, transform: transform))
-    }
-}
-
-extension LinearModel {
-    /// Probabilities (`rows.count x classCount`, row-major) for the given rows of a raw matrix.
-    public func predictProbabilities(matrix: FeatureMatrix, rows: [Int32], transform: FeatureTransform) -> [Float] {
-        let classCount = self.classCount
-        var output = [Float](repeating: 0, count: rows.count * classCount)
-        let input = UnsafeMutablePointer<Float>.allocate(capacity: featureCount)
-        defer { input.deallocate() }
-        output.withUnsafeMutableBufferPointer { out in
-            for (index, row) in rows.enumerated() {
-                matrix.fill(rows: CollectionOfOne(row), transform: transform, into: input)
-                probabilities(input: input, into: out.baseAddress! + index * classCount)
-            }
-        }
-        return output
     }
 }
 

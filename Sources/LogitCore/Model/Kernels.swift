@@ -23,6 +23,26 @@ enum Kernels {
         x > 0 ? x + Float.log(onePlus: Float.exp(-x)) : Float.log(onePlus: Float.exp(x))
     }
 
+    /// probabilities = softmax(W h + b) for `inputs` values h and an `outputs x inputs` row-major W.
+    @inline(__always) @usableFromInline
+    static func softmax(logitsOf h: UnsafePointer<Float>, weights: UnsafePointer<Float>, biases: UnsafePointer<Float>,
+                        inputs: Int, outputs: Int, into probabilities: UnsafeMutablePointer<Float>) {
+        var largest = -Float.infinity
+        for k in 0..<outputs {
+            let z = biases[k] + dot(h, weights + k * inputs, count: inputs)
+            probabilities[k] = z
+            largest = max(largest, z)
+        }
+        var total: Float = 0
+        for k in 0..<outputs {
+            let e = Float.exp(probabilities[k] - largest)
+            probabilities[k] = e
+            total += e
+        }
+        let inverse = 1 / total
+        for k in 0..<outputs { probabilities[k] *= inverse }
+    }
+
     @inline(__always) @usableFromInline
     static func sigmoid(_ x: Float) -> Float {
         x >= 0 ? 1 / (1 + Float.exp(-x)) : Float.exp(x) / (1 + Float.exp(x))
@@ -42,22 +62,12 @@ extension LinearModel {
                 return
             }
             switch kind {
-            case .logistic: break
+            case .logistic, .mlp: break
             case .softmax:
-                var largest = -Float.infinity
-                for k in 0..<outputCount {
-                    let z = biases[k] + Kernels.dot(input, w.baseAddress! + k * featureCount, count: featureCount)
-                    probabilities[k] = z
-                    largest = max(largest, z)
+                biases.withUnsafeBufferPointer { b in
+                    Kernels.softmax(logitsOf: input, weights: w.baseAddress!, biases: b.baseAddress!,
+                                    inputs: featureCount, outputs: outputCount, into: probabilities)
                 }
-                var total: Float = 0
-                for k in 0..<outputCount {
-                    let e = Float.exp(probabilities[k] - largest)
-                    probabilities[k] = e
-                    total += e
-                }
-                let inverse = 1 / total
-                for k in 0..<outputCount { probabilities[k] *= inverse }
             case .ovr, .ridge:
                 var total: Float = 0
                 for k in 0..<outputCount {

@@ -1,5 +1,5 @@
-/// The family of a linear classifier.
-public enum LinearModelKind: String, Codable, Sendable, CaseIterable {
+/// The family of a classifier.
+public enum ModelKind: String, Codable, Sendable, CaseIterable {
     /// Binary logistic regression: one output, sigmoid, cross-entropy.
     case logistic
     /// Softmax (multinomial logistic) regression: one output per class, multinomial cross-entropy.
@@ -10,12 +10,16 @@ public enum LinearModelKind: String, Codable, Sendable, CaseIterable {
     /// Regularised least squares on one-hot targets, solved in closed form; its "probabilities" are the scores
     /// clipped to [0, 1] and normalised, not calibrated probabilities.
     case ridge
+    /// A one-hidden-layer perceptron with a softmax output (see `MLPModel`).
+    case mlp
+
+    public var isLinear: Bool { self != .mlp }
 }
 
 /// Weights and biases of a linear classifier. `weights` is `outputCount x featureCount`, row-major;
 /// a logistic model has one output whose probability is that of the positive class.
 public struct LinearModel: Sendable, Equatable {
-    public let kind: LinearModelKind
+    public let kind: ModelKind
     public let featureCount: Int
     public var weights: [Float]
     public var biases: [Float]
@@ -24,9 +28,10 @@ public struct LinearModel: Sendable, Equatable {
     /// Classes the model tells apart: 2 for a logistic model.
     public var classCount: Int { kind == .logistic ? 2 : outputCount }
 
-    public init(kind: LinearModelKind, featureCount: Int, weights: [Float], biases: [Float]) {
+    public init(kind: ModelKind, featureCount: Int, weights: [Float], biases: [Float]) {
         precondition(weights.count == featureCount * biases.count, "weights do not match outputs x features")
         precondition(kind != .logistic || biases.count == 1, "a logistic model has one output")
+        precondition(kind.isLinear, "an MLP is not a linear model")
         self.kind = kind
         self.featureCount = featureCount
         self.weights = weights
@@ -34,7 +39,7 @@ public struct LinearModel: Sendable, Equatable {
     }
 
     /// A zero-initialised model (the objective is convex, so zero is as good a start as any).
-    public static func zeros(kind: LinearModelKind, featureCount: Int, classCount: Int) -> LinearModel {
+    public static func zeros(kind: ModelKind, featureCount: Int, classCount: Int) -> LinearModel {
         let outputs = kind == .logistic ? 1 : classCount
         return LinearModel(
             kind: kind, featureCount: featureCount,

@@ -24,20 +24,17 @@ public struct BatchResult: Sendable {
 /// The data term of the training objective, mean cross-entropy, and its gradient, for a linear model.
 /// One fused pass per block of rows: convert the raw values, forward, loss, backward. Buffers are allocated once,
 /// per thread, so the training loop allocates nothing.
-public final class LinearObjective: @unchecked Sendable {
+public final class LinearObjective: TrainingObjective, @unchecked Sendable {
     public let data: LabeledRows
     public let transform: FeatureTransform
-    public let kind: LinearModelKind
+    public let kind: ModelKind
     public let outputCount: Int
     public let featureCount: Int
     public let threads: Int
     private let blockRows: Int
     private let workspaces: [Workspace]
 
-    /// Rows below which a batch is not worth splitting across threads.
-    private static let minimumRowsPerThread = 1024
-
-    public init(data: LabeledRows, transform: FeatureTransform, kind: LinearModelKind, classCount: Int,
+    public init(data: LabeledRows, transform: FeatureTransform, kind: ModelKind, classCount: Int,
                 threads: Int = 1, blockRows: Int = 64) {
         self.data = data
         self.transform = transform
@@ -54,69 +51,48 @@ public final class LinearObjective: @unchecked Sendable {
         }
     }
 
-    /// Loss summed over `rows` (positions in `data`), and, if `gradient` is given, the gradient of the *mean* loss
-    /// with respect to weights then biases (`outputCount * featureCount + outputCount` floats, overwritten).
+    public var parameterCount: Int { outputCount * featureCount + outputCount }
+    public var weightCount: Int { outputCount * featureCount }
+
+    public func initialParameters(seed: UInt64) -> [Float] {
+        // The objective is convex: zero is as good a start as any, and reproducible.
+        [Float](repeating: 0, count: parameterCount)
+    }
+
+    public func model(parameters: [Float]) -> LinearModel {
+        LinearModel(kind: kind, featureCount: featureCount, weights: Array(parameters[..<weightCount]),
+                    biases: Array(parameters[weightCount...]))
+    }
+
+    /// Loss summed over `positions` (of `data`) for a model, and optionally the gradient of the mean loss.
     public func evaluate(model: LinearModel, positions: UnsafeBufferPointer<Int32>,
                          gradient: UnsafeMutablePointer<Float>?) -> BatchResult {
         precondition(model.featureCount == featureCount && model.outputCount == outputCount, "model shape mismatch")
-        let n = positions.count
-        let parameterCount = outputCount * featureCount + outputCount
-        let chunks = min(threads, max(1, n / Self.minimumRowsPerThread))
-        var results = [BatchResult](repeating: BatchResult(), count: chunks)
-        model.weights.withUnsafeBufferPointer { weights in
-            model.biases.withUnsafeBufferPointer { biases in
-                results.withUnsafeMutableBufferPointer { results in
-                    let pass = ChunkedPass(
-                        positions: positions, weights: weights.baseAddress!, biases: biases.baseAddress!,
-                        results: results.baseAddress!, chunks: chunks, withGradient: gradient != nil)
-                    if chunks == 1 {
-                        run(pass, chunk: 0)
-                    } else {
-                        DispatchQueue.concurrentPerform(iterations: chunks) { self.run(pass, chunk: $0) }
-                    }
-                }
-            }
+        return model.parameters.withUnsafeBufferPointer {
+            evaluate(parameters: $0.baseAddress!, positions: positions, gradient: gradient)
         }
-        if let gradient {
-            let scale = 1 / Float(max(n, 1))
-            let first = workspaces[0].gradient
-            for p in 0..<parameterCount { gradient[p] = first[p] }
-            for chunk in 1..<chunks {
-                let partial = workspaces[chunk].gradient
-                for p in 0..<parameterCount { gradient[p] += partial[p] }
-            }
-            for p in 0..<parameterCount { gradient[p] *= scale }
-        }
-        return results.reduce(BatchResult(), +)
-    }
-
-    /// The pointers one parallel pass shares between its threads; each thread writes only its own result slot and
-    /// its own workspace.
-    private struct ChunkedPass: @unchecked Sendable {
-        let positions: UnsafeBufferPointer<Int32>
-        let weights: UnsafePointer<Float>
-        let biases: UnsafePointer<Float>
-        let results: UnsafeMutablePointer<BatchResult>
-        let chunks: Int
-        let withGradient: Bool
-    }
-
-    private func run(_ pass: ChunkedPass, chunk: Int) {
-        let n = pass.positions.count
-        let start = n * chunk / pass.chunks
-        let end = n * (chunk + 1) / pass.chunks
-        let workspace = workspaces[chunk]
-        if pass.withGradient {
-            workspace.gradient.initialize(repeating: 0, count: outputCount * featureCount + outputCount)
-        }
-        pass.results[chunk] = accumulate(
-            positions: UnsafeBufferPointer(rebasing: pass.positions[start..<end]),
-            weights: pass.weights, biases: pass.biases, workspace: workspace, withGradient: pass.withGradient)
     }
 
     /// Convenience over every row of `data`.
     public func evaluate(model: LinearModel, gradient: UnsafeMutablePointer<Float>? = nil) -> BatchResult {
-        allPositions.withUnsafeBufferPointer { evaluate(model: model, positions: $0, gradient: gradient) }
+        evaluate(parameters: model.parameters, gradient: gradient)
+    }
+
+    /// Loss summed over `positions` (of `data`), and, if `gradient` is given, the gradient of the *mean* loss
+    /// with respect to weights then biases (`outputCount * featureCount + outputCount` floats, overwritten).
+    public func evaluate(parameters: UnsafePointer<Float>, positions: UnsafeBufferPointer<Int32>,
+                         gradient: UnsafeMutablePointer<Float>?) -> BatchResult {
+        let n = positions.count
+        let chunks = ParallelPass.chunkCount(rows: n, threads: threads, minimumRowsPerThread: 1024)
+        let shared = SharedPointers(positions: positions, parameters: parameters, withGradient: gradient != nil)
+        return ParallelPass.run(rows: n, chunks: chunks, gradients: workspaces.map(\.gradient),
+                                parameterCount: parameterCount, gradient: gradient) { chunk in
+            let range = ParallelPass.range(chunk, of: chunks, rows: n)
+            return self.accumulate(
+                positions: UnsafeBufferPointer(rebasing: shared.positions[range]), weights: shared.parameters,
+                biases: shared.parameters + self.weightCount, workspace: self.workspaces[chunk],
+                withGradient: shared.withGradient)
+        }
     }
 
     /// Positions 0..<count: every row of `data`, in order.

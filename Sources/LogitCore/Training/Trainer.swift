@@ -24,8 +24,8 @@ public struct TrainingCallbacks {
     }
 }
 
-public struct TrainingOutcome: Sendable {
-    public var model: LinearModel
+public struct TrainingOutcome<Model: Sendable>: Sendable {
+    public var model: Model
     public var stopReason: StopReason
     public var epochsCompleted: Int
     public var steps: Int
@@ -34,7 +34,7 @@ public struct TrainingOutcome: Sendable {
     /// With early stopping: the epoch of the best validation loss, whose weights the model holds if restored.
     public var bestEpoch: Double?
 
-    public init(model: LinearModel, stopReason: StopReason, epochsCompleted: Int, steps: Int, curve: [CurvePoint],
+    public init(model: Model, stopReason: StopReason, epochsCompleted: Int, steps: Int, curve: [CurvePoint],
                 seconds: Double, bestEpoch: Double?) {
         self.model = model
         self.stopReason = stopReason
@@ -46,42 +46,45 @@ public struct TrainingOutcome: Sendable {
     }
 }
 
-/// Minimises mean cross-entropy + penalty(W) over the training rows.
-public final class Trainer {
-    public let train: LinearObjective
-    public let validation: LinearObjective?
-    public let test: LinearObjective?
+/// Minimises the objective's mean loss + penalty(weights) over the training rows.
+public final class Trainer<Objective: TrainingObjective> {
+    public let train: Objective
+    public let validation: Objective?
+    public let test: Objective?
     public let options: TrainingOptions
 
-    private var model: LinearModel
+    /// Weights (the first `weightCount`) then biases.
+    private var parameters: [Float]
+    private let weightCount: Int
     private var curve: [CurvePoint] = []
     private let started = DispatchTime.now()
     private var callbacks = TrainingCallbacks()
     private var running = BatchResult()
     private var earlyStop = EarlyStopState()
 
-    public init(train: LinearObjective, validation: LinearObjective? = nil, test: LinearObjective? = nil,
-                options: TrainingOptions, initial: LinearModel? = nil) {
+    public init(train: Objective, validation: Objective? = nil, test: Objective? = nil,
+                options: TrainingOptions, initial: [Float]? = nil) {
         precondition(options.optimizer != .lbfgs || options.penalty.isSmooth, "L-BFGS needs a smooth penalty")
         self.train = train
         self.validation = validation
         self.test = test
         self.options = options
-        self.model = initial ?? .zeros(kind: train.kind, featureCount: train.featureCount,
-                                       classCount: train.kind == .logistic ? 2 : train.outputCount)
+        self.parameters = initial ?? train.initialParameters(seed: options.seed)
+        self.weightCount = train.weightCount
+        precondition(parameters.count == train.parameterCount, "initial parameters do not fit the objective")
     }
 
-    public func run(callbacks: TrainingCallbacks = TrainingCallbacks()) -> TrainingOutcome {
+    public func run(callbacks: TrainingCallbacks = TrainingCallbacks()) -> TrainingOutcome<Objective.Model> {
         self.callbacks = callbacks
         let (reason, epochs, steps): (StopReason, Int, Int) = switch options.optimizer {
         case .sgd, .momentum, .adam: runStochastic()
         case .gd: runFullBatchDescent()
         case .lbfgs: runLBFGS()
         }
-        if reason != .cancelled, options.earlyStopping?.restoreBest == true, let best = earlyStop.bestModel {
-            model = best
+        if reason != .cancelled, options.earlyStopping?.restoreBest == true, let best = earlyStop.bestParameters {
+            parameters = best
         }
-        return TrainingOutcome(model: model, stopReason: reason, epochsCompleted: epochs, steps: steps,
+        return TrainingOutcome(model: train.model(parameters: parameters), stopReason: reason, epochsCompleted: epochs, steps: steps,
                                curve: curve, seconds: elapsed, bestEpoch: earlyStop.bestEpoch)
     }
 
@@ -89,31 +92,40 @@ public final class Trainer {
 
     private var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
 
-    private func penaltyValue(_ model: LinearModel) -> Double { options.penalty.value(model.weights) }
+    private func penaltyValue() -> Double { options.penalty.value(parameters[..<weightCount]) }
+
+    private var weightNorm: Double {
+        (parameters[..<weightCount].reduce(0.0) { $0 + Double($1) * Double($1) }).squareRoot()
+    }
 
     /// Adds the smooth penalty's gradient l2 * W to the weight part of `gradient`.
-    private func addSmoothPenaltyGradient(_ model: LinearModel, _ gradient: UnsafeMutablePointer<Float>) {
+    private func addSmoothPenaltyGradient(_ gradient: UnsafeMutablePointer<Float>) {
         let l2 = Float(options.penalty.l2Strength)
         guard l2 > 0 else { return }
-        model.weights.withUnsafeBufferPointer { w in
-            for i in 0..<w.count { gradient[i] += l2 * w[i] }
+        parameters.withUnsafeBufferPointer { p in
+            for i in 0..<weightCount { gradient[i] += l2 * p[i] }
         }
     }
 
-    /// Smooth part of the objective (cross-entropy + L2 term) and its gradient over all training rows.
-    private func smoothObjective(_ model: LinearModel, gradient: UnsafeMutablePointer<Float>) -> (Double, BatchResult) {
-        let result = train.evaluate(model: model, gradient: gradient)
-        addSmoothPenaltyGradient(model, gradient)
+    private func evaluate(_ objective: Objective, gradient: UnsafeMutablePointer<Float>? = nil) -> BatchResult {
+        objective.evaluate(parameters: parameters, gradient: gradient)
+    }
+
+    /// Smooth part of the objective (loss + L2 term) and its gradient over all training rows.
+    private func smoothObjective(gradient: UnsafeMutablePointer<Float>) -> (Double, BatchResult) {
+        let result = evaluate(train, gradient: gradient)
+        addSmoothPenaltyGradient(gradient)
         let l2 = options.penalty.l2Strength
-        let squares = l2 > 0 ? model.weights.reduce(0.0) { $0 + Double($1) * Double($1) } : 0
+        let squares = l2 > 0 ? parameters[..<weightCount].reduce(0.0) { $0 + Double($1) * Double($1) } : 0
         return (result.meanLoss + l2 / 2 * squares, result)
     }
 
     /// Soft-thresholding, the proximal step of `threshold * ||W||_1`: weights within the threshold become exactly 0.
     private func softThreshold(_ threshold: Float) {
         guard threshold > 0 else { return }
-        model.weights.withUnsafeMutableBufferPointer { w in
-            for i in 0..<w.count {
+        let count = weightCount
+        parameters.withUnsafeMutableBufferPointer { w in
+            for i in 0..<count {
                 let value = w[i]
                 w[i] = value > threshold ? value - threshold : (value < -threshold ? value + threshold : 0)
             }
@@ -124,7 +136,7 @@ public final class Trainer {
 
     private struct EarlyStopState {
         var bestLoss = Double.infinity
-        var bestModel: LinearModel?
+        var bestParameters: [Float]?
         var bestEpoch: Double?
         var evaluationsWithoutImprovement = 0
         var shouldStop = false
@@ -132,14 +144,14 @@ public final class Trainer {
 
     private func recordPoint(step: Int, epoch: Double, learningRate: Double) {
         // Full-batch runs report the last full pass; if nothing ran since the last point, measure it.
-        let trainResult = running.count > 0 ? running : train.evaluate(model: model)
+        let trainResult = running.count > 0 ? running : evaluate(train)
         running = BatchResult()
-        let validationResult = validation.map { $0.evaluate(model: model) }
-        let testResult = test.map { $0.evaluate(model: model) }
+        let validationResult = validation.map { evaluate($0) }
+        let testResult = test.map { evaluate($0) }
         let point = CurvePoint(
             step: step, epoch: epoch, wallSeconds: elapsed, learningRate: learningRate,
-            weightNorm: model.weightNorm, trainLoss: trainResult.meanLoss,
-            trainObjective: trainResult.meanLoss + penaltyValue(model), trainAccuracy: trainResult.accuracy,
+            weightNorm: weightNorm, trainLoss: trainResult.meanLoss,
+            trainObjective: trainResult.meanLoss + penaltyValue(), trainAccuracy: trainResult.accuracy,
             validationLoss: validationResult?.meanLoss, validationAccuracy: validationResult?.accuracy,
             testLoss: testResult?.meanLoss, testAccuracy: testResult?.accuracy)
         curve.append(point)
@@ -148,7 +160,7 @@ public final class Trainer {
             if loss < earlyStop.bestLoss - rule.minDelta {
                 earlyStop.bestLoss = loss
                 earlyStop.bestEpoch = epoch
-                if rule.restoreBest { earlyStop.bestModel = model }
+                if rule.restoreBest { earlyStop.bestParameters = parameters }
                 earlyStop.evaluationsWithoutImprovement = 0
             } else {
                 earlyStop.evaluationsWithoutImprovement += 1
@@ -177,11 +189,11 @@ public final class Trainer {
         let evalEvery = options.evalEvery > 0 ? options.evalEvery : max(1, batchesPerEpoch / 4)
         var order = train.allPositions
         var generator = SeededGenerator(seed: options.seed)
-        let gradient = UnsafeMutablePointer<Float>.allocate(capacity: model.parameterCount)
+        let gradient = UnsafeMutablePointer<Float>.allocate(capacity: parameters.count)
         defer { gradient.deallocate() }
         var state = StochasticState(
-            velocity: options.optimizer == .sgd ? [] : [Float](repeating: 0, count: model.parameterCount),
-            secondMoment: options.optimizer == .adam ? [Float](repeating: 0, count: model.parameterCount) : [])
+            velocity: options.optimizer == .sgd ? [] : [Float](repeating: 0, count: parameters.count),
+            secondMoment: options.optimizer == .adam ? [Float](repeating: 0, count: parameters.count) : [])
         var step = 0
         var previousObjective = Double.infinity
         for epoch in 0..<options.epochs {
@@ -192,16 +204,18 @@ public final class Trainer {
                 if callbacks.isCancelled() { return (.cancelled, epoch, step) }
                 let start = batch * batchSize
                 let end = min(start + batchSize, n)
-                let result = order.withUnsafeBufferPointer {
-                    train.evaluate(model: model, positions: UnsafeBufferPointer(rebasing: $0[start..<end]),
-                                   gradient: gradient)
+                let result = order.withUnsafeBufferPointer { positions in
+                    parameters.withUnsafeBufferPointer {
+                        train.evaluate(parameters: $0.baseAddress!,
+                                       positions: UnsafeBufferPointer(rebasing: positions[start..<end]), gradient: gradient)
+                    }
                 }
                 running = running + result
                 epochResult = epochResult + result
-                epochPenalty += penaltyValue(model) * Double(result.count)
+                epochPenalty += penaltyValue() * Double(result.count)
                 let epochPosition = Double(epoch) + Double(batch + 1) / Double(batchesPerEpoch)
                 let rate = options.schedule.rate(base: options.learningRate, step: step, epoch: Double(epoch))
-                addSmoothPenaltyGradient(model, gradient)
+                addSmoothPenaltyGradient(gradient)
                 update(gradient: gradient, rate: Float(rate), state: &state)
                 step += 1
                 if step % evalEvery == 0 || batch == batchesPerEpoch - 1 {
@@ -222,7 +236,7 @@ public final class Trainer {
     /// actually made (so a weight thresholded to zero stays there unless the gradient pushes it out), and with Adam
     /// the threshold is scaled per weight like Adam's own step.
     private func update(gradient: UnsafeMutablePointer<Float>, rate: Float, state: inout StochasticState) {
-        let weightCount = model.weights.count
+        let weightCount = self.weightCount
         let momentum = Float(options.momentum)
         let l1 = Float(options.penalty.l1Strength)
         state.steps += 1
@@ -264,8 +278,10 @@ public final class Trainer {
                         }
                     }
                 }
-                model.weights.withUnsafeMutableBufferPointer { apply($0, offset: 0, penalised: true) }
-                model.biases.withUnsafeMutableBufferPointer { apply($0, offset: weightCount, penalised: false) }
+                parameters.withUnsafeMutableBufferPointer { all in
+                    apply(UnsafeMutableBufferPointer(rebasing: all[..<weightCount]), offset: 0, penalised: true)
+                    apply(UnsafeMutableBufferPointer(rebasing: all[weightCount...]), offset: weightCount, penalised: false)
+                }
             }
         }
     }
@@ -276,7 +292,7 @@ public final class Trainer {
     /// `lineSearch`, the step is backtracked until the sufficient-decrease condition of the composite objective
     /// holds, so the objective never increases.
     private func runFullBatchDescent() -> (StopReason, Int, Int) {
-        let count = model.parameterCount
+        let count = parameters.count
         let gradient = UnsafeMutablePointer<Float>.allocate(capacity: count)
         defer { gradient.deallocate() }
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: count)
@@ -287,29 +303,25 @@ public final class Trainer {
         let l1 = options.penalty.l1Strength
         for iteration in 0..<options.epochs {
             if callbacks.isCancelled() { return (.cancelled, iteration, iteration) }
-            let (smooth, result) = smoothObjective(model, gradient: gradient)
-            let objective = smooth + l1 * model.weights.reduce(0.0) { $0 + abs(Double($1)) }
+            let (smooth, result) = smoothObjective(gradient: gradient)
+            let objective = smooth + l1 * parameters[..<weightCount].reduce(0.0) { $0 + abs(Double($1)) }
             running = result
-            let start = model
+            let start = parameters
             // The search first tries twice the last accepted step, so the step can grow back after a cautious phase.
             var rate = options.lineSearch
                 ? 2 * step : options.schedule.rate(base: options.learningRate, step: iteration, epoch: Double(iteration))
             while true {
-                model = start
-                model.weights.withUnsafeMutableBufferPointer { w in
-                    for i in 0..<w.count { w[i] -= Float(rate) * gradient[i] }
-                }
-                model.biases.withUnsafeMutableBufferPointer { b in
-                    for c in 0..<b.count { b[c] -= Float(rate) * gradient[w: start.weights.count, c] }
+                parameters.withUnsafeMutableBufferPointer { p in
+                    for i in 0..<count { p[i] = start[i] - Float(rate) * gradient[i] }
                 }
                 softThreshold(Float(rate * l1))
                 guard options.lineSearch else { break }
                 // Sufficient decrease: f(x+) <= f(x) + g.(x+ - x) + ||x+ - x||^2 / (2 rate)
-                let candidateSmooth = smoothObjective(model, gradient: scratch).0
+                let candidateSmooth = smoothObjective(gradient: scratch).0
                 var linear = 0.0
                 var squared = 0.0
-                for (index, (new, old)) in zip(model.parameters, start.parameters).enumerated() {
-                    let difference = Double(new) - Double(old)
+                for index in 0..<count {
+                    let difference = Double(parameters[index]) - Double(start[index])
                     linear += Double(gradient[index]) * difference
                     squared += difference * difference
                 }
@@ -336,11 +348,11 @@ public final class Trainer {
     /// L-BFGS with the two-loop recursion and a backtracking (Armijo) line search that tries the full quasi-Newton
     /// step first. One iteration counts as one epoch.
     private func runLBFGS() -> (StopReason, Int, Int) {
-        let count = model.parameterCount
+        let count = parameters.count
         let evalEvery = options.evalEvery > 0 ? options.evalEvery : 5
-        var x = model.parameters
+        var x = parameters
         var gradient = [Float](repeating: 0, count: count)
-        var objective = gradient.withUnsafeMutableBufferPointer { smoothObjective(model, gradient: $0.baseAddress!).0 }
+        var objective = gradient.withUnsafeMutableBufferPointer { smoothObjective(gradient: $0.baseAddress!).0 }
         var history: [(s: [Float], y: [Float], rho: Double)] = []
         var direction = [Float](repeating: 0, count: count)
         var trial = [Float](repeating: 0, count: count)
@@ -381,16 +393,16 @@ public final class Trainer {
             var trialResult = BatchResult()
             for _ in 0..<30 {
                 for i in 0..<count { trial[i] = x[i] + step * direction[i] }
-                trial.withUnsafeBufferPointer { model.setParameters($0) }
+                parameters = trial
                 (trialObjective, trialResult) = trialGradient.withUnsafeMutableBufferPointer {
-                    smoothObjective(model, gradient: $0.baseAddress!)
+                    smoothObjective(gradient: $0.baseAddress!)
                 }
                 if trialObjective <= objective + 1e-4 * Double(step) * slope { break }
                 step *= 0.5
             }
             if !(trialObjective < objective) {
                 // No decrease possible at float precision: we are at the optimum.
-                x.withUnsafeBufferPointer { model.setParameters($0) }
+                parameters = x
                 recordPoint(step: iteration, epoch: Double(iteration), learningRate: 0)
                 return (.converged, iteration, iteration)
             }
@@ -434,13 +446,16 @@ public final class Trainer {
     }
 }
 
-extension UnsafeMutablePointer<Float> {
-    /// The bias entry `c` of a weights-then-biases gradient with `w` weights.
-    fileprivate subscript(w weightCount: Int, c: Int) -> Float { self[weightCount + c] }
-}
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension TrainingOutcome {
+    /// The same outcome with its model wrapped or converted.
+    public func mapModel<Other: Sendable>(_ transform: (Model) -> Other) -> TrainingOutcome<Other> {
+        TrainingOutcome<Other>(model: transform(model), stopReason: stopReason, epochsCompleted: epochsCompleted,
+                               steps: steps, curve: curve, seconds: seconds, bestEpoch: bestEpoch)
+    }
+}

@@ -43,7 +43,7 @@ public enum Penalty: Sendable, Equatable {
 
     public var isSmooth: Bool { l1Strength == 0 }
 
-    public func value(_ weights: [Float]) -> Double {
+    public func value<Weights: Collection<Float>>(_ weights: Weights) -> Double {
         var squares = 0.0
         var absolutes = 0.0
         for w in weights {

@@ -72,7 +72,7 @@ struct InputDescription: Encodable {
 struct VersionView: Encodable {
     var name: String
     var version: Int
-    var kind: LinearModelKind
+    var kind: ModelKind
     var classes: [ClassLabel]
     var input: InputDescription
     var preprocessing: Preprocessing
@@ -83,6 +83,8 @@ struct VersionView: Encodable {
     var stopReason: String
     var epochsCompleted: Int
     var bestEpoch: Double?
+    var hiddenUnits: Int?
+    var activation: Activation?
     var jobId: String?
     var createdAt: Date
     var aliases: [String]
@@ -113,6 +115,8 @@ struct VersionView: Encodable {
         stopReason = metadata.stopReason
         epochsCompleted = metadata.epochsCompleted
         bestEpoch = metadata.bestEpoch
+        hiddenUnits = metadata.hiddenUnits
+        activation = metadata.activation
         jobId = metadata.jobId
         createdAt = metadata.createdAt
         self.aliases = aliases.sorted()
@@ -124,6 +128,8 @@ struct VersionView: Encodable {
         case stopReason = "stop_reason"
         case epochsCompleted = "epochs_completed"
         case bestEpoch = "best_epoch"
+        case hiddenUnits = "hidden_units"
+        case activation
         case jobId = "job_id"
         case createdAt = "created_at"
     }

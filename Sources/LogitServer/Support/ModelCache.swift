@@ -5,7 +5,7 @@ import Synchronization
 /// A model version ready to answer predictions.
 struct ServableModel: Sendable {
     let metadata: ModelVersionMetadata
-    let model: LinearModel
+    let model: TrainedModel
     let transform: FeatureTransform
 }
 

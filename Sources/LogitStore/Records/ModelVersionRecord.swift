@@ -34,7 +34,7 @@ public struct AliasRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
 public struct ModelVersionMetadata: Codable, Sendable, Equatable {
     public var name: String
     public var version: Int
-    public var kind: LinearModelKind
+    public var kind: ModelKind
     public var classes: [ClassLabel]
     public var preprocessing: Preprocessing
     public var featureCount: Int
@@ -53,12 +53,16 @@ public struct ModelVersionMetadata: Codable, Sendable, Equatable {
     public var constantFeatureShare: Double?
     /// With early stopping: the epoch whose weights were kept.
     public var bestEpoch: Double?
+    /// Hidden units and activation of an MLP.
+    public var hiddenUnits: Int?
+    public var activation: Activation?
 
-    public init(name: String, version: Int = 0, kind: LinearModelKind, classes: [ClassLabel],
+    public init(name: String, version: Int = 0, kind: ModelKind, classes: [ClassLabel],
                 preprocessing: Preprocessing, featureCount: Int, imageShape: [Int]?, dataset: String,
                 hyperparameters: String, metrics: ClassificationMetrics?, trainingSeconds: Double,
                 stopReason: String, epochsCompleted: Int, jobId: String?, createdAt: Date,
-                constantFeatureShare: Double? = nil, bestEpoch: Double? = nil) {
+                constantFeatureShare: Double? = nil, bestEpoch: Double? = nil, hiddenUnits: Int? = nil,
+                activation: Activation? = nil) {
         self.name = name
         self.version = version
         self.kind = kind
@@ -76,6 +80,8 @@ public struct ModelVersionMetadata: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.constantFeatureShare = constantFeatureShare
         self.bestEpoch = bestEpoch
+        self.hiddenUnits = hiddenUnits
+        self.activation = activation
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -89,16 +95,18 @@ public struct ModelVersionMetadata: Codable, Sendable, Equatable {
         case createdAt = "created_at"
         case constantFeatureShare = "constant_feature_share"
         case bestEpoch = "best_epoch"
+        case hiddenUnits = "hidden_units"
+        case activation
     }
 }
 
 /// A stored model version: metadata, parameters and learning curves.
 public struct ModelVersion: Sendable, Equatable {
     public var metadata: ModelVersionMetadata
-    public var model: LinearModel
+    public var model: TrainedModel
     public var curves: [CurvePoint]
 
-    public init(metadata: ModelVersionMetadata, model: LinearModel, curves: [CurvePoint]) {
+    public init(metadata: ModelVersionMetadata, model: TrainedModel, curves: [CurvePoint]) {
         self.metadata = metadata
         self.model = model
         self.curves = curves
@@ -118,15 +126,27 @@ struct ModelVersionRow: Codable, FetchableRecord, PersistableRecord {
 
     init(_ version: ModelVersion) throws {
         metadata = version.metadata
-        outputCount = version.model.outputCount
+        outputCount = version.model.kind == .logistic ? 1 : version.model.classCount
         weights = FloatBlob.encode(version.model.weights)
         biases = FloatBlob.encode(version.model.biases)
         curves = try JSONEncoder().encode(version.curves)
     }
 
     func decoded() throws -> ModelVersion {
-        let model = LinearModel(kind: metadata.kind, featureCount: metadata.featureCount,
-                                weights: try FloatBlob.decode(weights), biases: try FloatBlob.decode(biases))
+        let weights = try FloatBlob.decode(self.weights)
+        let biases = try FloatBlob.decode(self.biases)
+        let model: TrainedModel
+        if metadata.kind == .mlp {
+            guard let hidden = metadata.hiddenUnits, let activation = metadata.activation,
+                  weights.count + biases.count == MLPModel.parameterCount(metadata.featureCount, hidden, outputCount)
+            else { throw FloatBlob.MalformedBlob() }
+            model = .mlp(MLPModel(featureCount: metadata.featureCount, hiddenCount: hidden, classCount: outputCount,
+                                  activation: activation, parameters: weights + biases))
+        } else {
+            guard weights.count == metadata.featureCount * biases.count else { throw FloatBlob.MalformedBlob() }
+            model = .linear(LinearModel(kind: metadata.kind, featureCount: metadata.featureCount, weights: weights,
+                                        biases: biases))
+        }
         return ModelVersion(metadata: metadata, model: model,
                             curves: try JSONDecoder().decode([CurvePoint].self, from: curves))
     }

@@ -64,6 +64,12 @@ enum Migrations {
                 t.add(column: "best_epoch", .double)
             }
         }
+        migrator.registerMigration("v3: hidden layer of MLP versions") { db in
+            try db.alter(table: "model_version") { t in
+                t.add(column: "hidden_units", .integer)
+                t.add(column: "activation", .text)
+            }
+        }
         return migrator
     }
 }

@@ -1,0 +1,28 @@
+/// What the trainer minimises: a differentiable data loss over a flat parameter vector. The first `weightCount`
+/// parameters are the weights, which the penalty applies to; the rest are biases, which it never touches.
+public protocol TrainingObjective: AnyObject {
+    associatedtype Model: Sendable
+
+    var data: LabeledRows { get }
+    var parameterCount: Int { get }
+    var weightCount: Int { get }
+    /// Positions 0..<data.count.
+    var allPositions: [Int32] { get }
+
+    /// Where training starts (zeros for convex models, a seeded random draw for an MLP).
+    func initialParameters(seed: UInt64) -> [Float]
+    func model(parameters: [Float]) -> Model
+    /// The loss summed over the rows at `positions`, and, if `gradient` is given, the gradient of the mean loss
+    /// (`parameterCount` floats, overwritten).
+    func evaluate(parameters: UnsafePointer<Float>, positions: UnsafeBufferPointer<Int32>,
+                  gradient: UnsafeMutablePointer<Float>?) -> BatchResult
+}
+
+extension TrainingObjective {
+    /// Over every row of `data`.
+    public func evaluate(parameters: [Float], gradient: UnsafeMutablePointer<Float>? = nil) -> BatchResult {
+        parameters.withUnsafeBufferPointer { p in
+            allPositions.withUnsafeBufferPointer { evaluate(parameters: p.baseAddress!, positions: $0, gradient: gradient) }
+        }
+    }
+}
