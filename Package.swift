@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layers, bottom up (each target imports only those below it):
 //   LogitCore    numerics: models, losses, gradients, optimisers, metrics (no I/O)
-//   LogitData    data sets: IDX/CSV loading, splits, preprocessing (zlib via CZlib)
+//   LogitData    data sets: IDX/CSV/HDF5 loading, splits, preprocessing (zlib via CZlib, libhdf5 via CHDF5)
 //   LogitStore   persistence: the ModelStore protocol and its SQLite (GRDB) implementation
 //   LogitJobs    training jobs: request validation, the Dispatch-based scheduler, the trainer runner
 //   LogitServer  HTTP: Hummingbird application, controllers, configuration
@@ -39,6 +39,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5-serial",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
         .target(
             name: "LogitCore",
             dependencies: [.product(name: "Numerics", package: "swift-numerics")],
@@ -46,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "LogitData",
-            dependencies: ["LogitCore", "CZlib"],
+            dependencies: ["LogitCore", "CZlib", "CHDF5"],
             swiftSettings: optimisedSettings
         ),
         .target(

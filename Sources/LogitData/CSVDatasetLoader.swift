@@ -16,7 +16,9 @@ public enum CSVDatasetLoader {
         }
     }
 
-    public static func load(name: String, path: String, layout: Layout, defaultTask: ClassificationTask) throws
+    /// `defaultTask` nil: multiclass when the labels have more than two values, else binary with the larger as
+    /// positive.
+    public static func load(name: String, path: String, layout: Layout, defaultTask: ClassificationTask?) throws
         -> Dataset
     {
         guard FileManager.default.fileExists(atPath: path) else { throw DataFileError.missing(path: path) }
@@ -62,6 +64,11 @@ public enum CSVDatasetLoader {
         }
         let values = features.flatMap { row in row.enumerated().map { $0.element ?? medians[$0.offset] } }
         let largest = values.map(abs).max() ?? 1
+        let classes = Set(labels).sorted()
+        guard classes.count >= 2 else {
+            throw DataFileError.corrupt(path: path, reason: "the labels take only one value; a classifier needs two or more")
+        }
+        let defaultTask = defaultTask ?? (classes.count == 2 ? .binary(positive: [Int(classes[1])]) : .multiclass)
         return Dataset(
             name: name, train: FeatureMatrix(floats: values, rowCount: features.count, columnCount: width),
             trainLabels: labels, test: nil, testLabels: [], imageShape: nil, defaultPreprocess: .standardize,

@@ -3,17 +3,16 @@ import Foundation
 import LogitCore
 
 /// The data sets the service knows, loaded on first use and then held once in memory for every job.
+///
+/// Every folder of the data directory is a data set named after it: a folder with MNIST-named IDX files
+/// (`train-images-idx3-ubyte.gz`, ...) needs nothing more; any other has a `dataset.json` manifest saying how to read
+/// its CSV or HDF5 file. Debian's Fashion-MNIST package is picked up too.
 public final class DatasetRegistry: @unchecked Sendable {
     public struct Entry: Sendable {
-        public enum Format: Sendable {
-            case idx
-            case csv(file: String, layout: CSVDatasetLoader.Layout, defaultTask: ClassificationTask)
-        }
-
         public let name: String
         public let directory: String
         public let description: String
-        public let format: Format
+        public let manifest: DatasetManifest
     }
 
     public let dataDirectory: String
@@ -24,40 +23,57 @@ public final class DatasetRegistry: @unchecked Sendable {
         self.dataDirectory = dataDirectory
     }
 
-    /// Data sets that are present: MNIST bundled with the project, Fashion-MNIST when installed.
+    static let systemFashionMNIST = "/usr/share/datasets/fashion-mnist"
+
+    /// The data sets present now, by name.
     public var entries: [Entry] {
-        var entries: [Entry] = []
         let fileManager = FileManager.default
-        let mnist = dataDirectory + "/mnist"
-        if fileManager.fileExists(atPath: mnist) {
-            entries.append(Entry(name: "mnist", directory: mnist, description: "MNIST handwritten digits, 28x28",
-                                 format: .idx))
+        var entries: [Entry] = []
+        let folders = ((try? fileManager.contentsOfDirectory(atPath: dataDirectory)) ?? []).sorted()
+        for name in folders where !name.hasPrefix(".") && Self.isValidName(name) {
+            let directory = dataDirectory + "/" + name
+            if let entry = Self.entry(name: name, directory: directory) { entries.append(entry) }
         }
-        let breastCancer = dataDirectory + "/breast-cancer-wisconsin"
-        if fileManager.fileExists(atPath: breastCancer + "/breast-cancer-wisconsin.data") {
-            entries.append(Entry(
-                name: "breast-cancer-wisconsin", directory: breastCancer,
-                description: "Wisconsin breast cancer, 699 rows x 9 features, classes 2 (benign) and 4 (malignant)",
-                format: .csv(file: "breast-cancer-wisconsin.data",
-                             layout: CSVDatasetLoader.Layout(labelColumn: 10, droppedColumns: [0]),
-                             defaultTask: .binary(positive: [4]))))
-        }
-        for directory in [dataDirectory + "/fashion-mnist", "/usr/share/datasets/fashion-mnist"]
-        where fileManager.fileExists(atPath: directory + "/train-images-idx3-ubyte.gz") {
-            entries.append(Entry(name: "fashion-mnist", directory: directory,
-                                 description: "Fashion-MNIST clothing images, 28x28", format: .idx))
-            break
+        if !entries.contains(where: { $0.name == "fashion-mnist" }),
+           let entry = Self.entry(name: "fashion-mnist", directory: Self.systemFashionMNIST) {
+            entries.append(entry)
         }
         return entries
     }
 
+    private static func entry(name: String, directory: String) -> Entry? {
+        if let manifest = try? DatasetManifest.read(directory: directory) {
+            return Entry(name: name, directory: directory,
+                         description: manifest.description ?? "\(manifest.format.rawValue.uppercased()) data set",
+                         manifest: manifest)
+        }
+        if FileManager.default.fileExists(atPath: directory + "/train-images-idx3-ubyte.gz") {
+            let description = name == "fashion-mnist" ? "Fashion-MNIST clothing images, 28x28" : "IDX images"
+            return Entry(name: name, directory: directory, description: description,
+                         manifest: DatasetManifest(format: .idx))
+        }
+        return nil
+    }
+
     public var names: [String] { entries.map(\.name) }
 
-    public enum LookupError: Error, CustomStringConvertible {
+    /// Data set names: 1-64 characters of A-Z a-z 0-9 . _ - (they are folder names).
+    public static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count) && name != "." && name != ".."
+            && name.utf8.allSatisfy { byte in
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
+                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            }
+    }
+
+    public enum LookupError: Error, CustomStringConvertible, Equatable {
         case unknown(name: String, known: [String])
+        case exists(name: String)
         public var description: String {
             switch self {
             case .unknown(let name, let known): "unknown data set '\(name)'; available: \(known.joined(separator: ", "))"
+            case .exists(let name): "a data set named '\(name)' exists already"
             }
         }
     }
@@ -70,28 +86,61 @@ public final class DatasetRegistry: @unchecked Sendable {
         guard let entry = entries.first(where: { $0.name == name }) else {
             throw LookupError.unknown(name: name, known: names)
         }
-        let dataset: Dataset = switch entry.format {
-        case .idx: try IDXDatasetLoader.load(name: name, directory: entry.directory)
-        case .csv(let file, let layout, let task):
-            try CSVDatasetLoader.load(name: name, path: entry.directory + "/" + file, layout: layout, defaultTask: task)
-        }
+        let dataset = try entry.manifest.load(name: name, directory: entry.directory)
         loaded[name] = dataset
         return dataset
+    }
+
+    /// Adds a data set from one file (CSV or HDF5) and its manifest. The file is written to a hidden folder, loaded
+    /// to prove it reads, and only then renamed into place, so a bad upload leaves nothing behind.
+    @discardableResult
+    public func add(name: String, file contents: Data, manifest: DatasetManifest) throws -> Dataset {
+        precondition(Self.isValidName(name), "invalid data set name")
+        let fileManager = FileManager.default
+        let target = dataDirectory + "/" + name
+        if fileManager.fileExists(atPath: target) || name == "fashion-mnist" { throw LookupError.exists(name: name) }
+        let staging = dataDirectory + "/.upload-\(UUID().uuidString)"
+        try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        do {
+            let fileName = manifest.file ?? "data"
+            try contents.write(to: URL(fileURLWithPath: staging + "/" + fileName))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(manifest).write(to: URL(fileURLWithPath: staging + "/" + DatasetManifest.fileName))
+            let dataset = try manifest.load(name: name, directory: staging)
+            lock.lock()
+            defer { lock.unlock() }
+            if fileManager.fileExists(atPath: target) { throw LookupError.exists(name: name) }
+            try fileManager.moveItem(atPath: staging, toPath: target)
+            loaded[name] = dataset
+            return dataset
+        } catch {
+            try? fileManager.removeItem(atPath: staging)
+            throw error
+        }
     }
 }
 
 extension DatasetRegistry {
-    /// The classes of a data set, loading it off the caller's thread if it is not loaded yet
-    /// (reading MNIST takes a few hundred milliseconds: not work for an event loop or the cooperative pool).
     public func classes(of name: String) async throws -> [Int] {
         try await loaded(name).classes
     }
 
-    /// The named data set, loaded off the caller's thread if need be.
+    /// The named data set, loaded off the caller's thread if need be (reading MNIST takes a few hundred
+    /// milliseconds: not work for an event loop or the cooperative pool).
     public func loaded(_ name: String) async throws -> Dataset {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(with: Result { try self.dataset(named: name) })
+            }
+        }
+    }
+
+    /// `add(name:file:manifest:)` off the caller's thread.
+    public func adding(name: String, file: Data, manifest: DatasetManifest) async throws -> Dataset {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try self.add(name: name, file: file, manifest: manifest) })
             }
         }
     }

@@ -23,6 +23,8 @@ public struct AppConfiguration: Sendable {
     public var maxEpochs = 1000
     /// Largest request body for `/predict` and `/train`, in bytes.
     public var maxBodyBytes = 1 << 20
+    /// Largest data set upload (`POST /datasets`), in bytes.
+    public var maxUploadBytes = 64 << 20
     /// Images per `/predict` request.
     public var maxBatchInstances = 10_000
     public var logLevel = Logger.Level.info
@@ -55,6 +57,7 @@ public struct AppConfiguration: Sendable {
         configuration.trainOnFirstRun = reader.bool(forKey: "train_on_first_run", default: configuration.trainOnFirstRun)
         configuration.maxEpochs = reader.int(forKey: "max_epochs", default: configuration.maxEpochs)
         configuration.maxBodyBytes = reader.int(forKey: "max_body_bytes", default: configuration.maxBodyBytes)
+        configuration.maxUploadBytes = reader.int(forKey: "max_upload_bytes", default: configuration.maxUploadBytes)
         configuration.maxBatchInstances = reader.int(forKey: "max_batch_instances", default: configuration.maxBatchInstances)
         if let level = Logger.Level(rawValue: reader.string(forKey: "log_level", default: "info")) {
             configuration.logLevel = level

@@ -76,7 +76,8 @@ func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
         .addRoutes(to: router.group("models"))
     PredictController(cache: services.cache, maxBodyBytes: limit,
                       maxBatchInstances: services.configuration.maxBatchInstances).addRoutes(to: router)
-    DatasetsController(datasets: services.datasets).addRoutes(to: router)
+    DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)
+        .addRoutes(to: router)
     return router
 }
 

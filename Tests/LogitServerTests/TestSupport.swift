@@ -9,11 +9,11 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent()
 
 /// A configuration for one test: its own database file, the bundled data, no first-run training.
-func testConfiguration(database: String? = nil) -> AppConfiguration {
+func testConfiguration(database: String? = nil, dataDirectory: String? = nil) -> AppConfiguration {
     var configuration = AppConfiguration()
     configuration.databasePath = database ?? FileManager.default.temporaryDirectory
         .appendingPathComponent("logit-http-\(UUID().uuidString)/logit.sqlite").path
-    configuration.dataDirectory = repositoryRoot.appendingPathComponent("data").path
+    configuration.dataDirectory = dataDirectory ?? repositoryRoot.appendingPathComponent("data").path
     configuration.publicDirectory = repositoryRoot.appendingPathComponent("public").path
     configuration.trainOnFirstRun = false
     configuration.port = 0

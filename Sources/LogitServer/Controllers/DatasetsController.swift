@@ -1,10 +1,13 @@
+import Foundation
 import Hummingbird
 import LogitCore
+import NIOCore
 import LogitData
 
 /// `GET /datasets`: the data sets jobs can train on, with their shapes and classes.
 struct DatasetsController {
     let datasets: DatasetRegistry
+    let maxUploadBytes: Int
 
     struct DatasetView: Encodable {
         var name: String
@@ -31,14 +34,62 @@ struct DatasetsController {
         router.get("datasets") { _, _ in
             var views: [DatasetView] = []
             for entry in datasets.entries {
-                let dataset = try await datasets.loaded(entry.name)
-                views.append(DatasetView(
-                    name: entry.name, description: entry.description, features: dataset.featureCount,
-                    trainRows: dataset.train.rowCount, testRows: dataset.test?.rowCount, classes: dataset.classes,
-                    imageShape: dataset.imageShape.map { [$0.height, $0.width] }, defaultTask: dataset.defaultTask,
-                    defaultPreprocess: dataset.defaultPreprocess))
+                views.append(Self.view(try await datasets.loaded(entry.name), description: entry.description))
             }
             return JSONResponse(["datasets": views])
         }
+        // The body is the file itself; the query says how to read it:
+        // ?name=NAME&format=csv&label_column=K[&header=true][&drop_columns=0,3][&description=...]  or  &format=hdf5
+        router.post("datasets") { request, _ in
+            let query = request.uri.queryParameters
+            guard let name = query.get("name"), DatasetRegistry.isValidName(name) else {
+                throw APIError.badRequest("give the data set a 'name' of 1-64 characters of A-Z a-z 0-9 . _ -",
+                                          code: "INVALID_NAME")
+            }
+            let manifest: DatasetManifest
+            switch query.get("format") {
+            case "csv":
+                guard let labelColumn = query.get("label_column", as: Int.self), labelColumn >= 0 else {
+                    throw APIError.badRequest("a CSV upload needs 'label_column', the 0-based column of the integer labels",
+                                              code: "MISSING_LABEL_COLUMN")
+                }
+                var dropped: [Int] = []
+                for field in (query.get("drop_columns") ?? "").split(separator: ",") {
+                    guard let column = Int(field), column >= 0 else {
+                        throw APIError.badRequest("'drop_columns' is a comma-separated list of column numbers",
+                                                  code: "INVALID_DROP_COLUMNS")
+                    }
+                    dropped.append(column)
+                }
+                manifest = DatasetManifest(description: query.get("description"), format: .csv, file: "data.csv",
+                                           labelColumn: labelColumn, dropColumns: dropped,
+                                           header: query.get("header") == "true")
+            case "hdf5":
+                manifest = DatasetManifest(description: query.get("description"), format: .hdf5, file: "data.h5")
+            default:
+                throw APIError.badRequest("'format' must be csv or hdf5 (IDX data sets are added as folders in the data directory)",
+                                          code: "INVALID_FORMAT")
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: maxUploadBytes)
+            } catch {
+                throw APIError(.contentTooLarge, code: "BODY_TOO_LARGE", "the upload is larger than \(maxUploadBytes) bytes")
+            }
+            guard body.readableBytes > 0 else {
+                throw APIError.badRequest("the body is empty: send the file itself", code: "EMPTY_BODY")
+            }
+            let dataset = try await datasets.adding(name: name, file: Data(body.readableBytesView), manifest: manifest)
+            return JSONResponse(Self.view(dataset, description: manifest.description ?? "uploaded \(manifest.format.rawValue)"),
+                                status: .created, headers: [.location: "/datasets"])
+        }
+    }
+
+    static func view(_ dataset: Dataset, description: String) -> DatasetView {
+        DatasetView(
+            name: dataset.name, description: description, features: dataset.featureCount,
+            trainRows: dataset.train.rowCount, testRows: dataset.test?.rowCount, classes: dataset.classes,
+            imageShape: dataset.imageShape.map { [$0.height, $0.width] }, defaultTask: dataset.defaultTask,
+            defaultPreprocess: dataset.defaultPreprocess)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LogitData
 import LogitJobs
 import LogitStore
 
@@ -63,6 +64,15 @@ extension APIError {
             case .unknownJob: return .notFound(error.description, code: "JOB_NOT_FOUND")
             case .conflict: return APIError(.conflict, code: "CONFLICT", error.description)
             }
+        case let error as DatasetRegistry.LookupError:
+            switch error {
+            case .unknown: return .notFound(error.description, code: "DATASET_NOT_FOUND")
+            case .exists: return APIError(.conflict, code: "DATASET_EXISTS", error.description)
+            }
+        case let error as DataFileError:
+            return .badRequest("the data set cannot be read: \(error)", code: "INVALID_DATASET")
+        case let error as HDF5.Failure:
+            return .badRequest("the HDF5 file cannot be read: \(error)", code: "INVALID_DATASET")
         case let error as HTTPError:
             return APIError(error.status, code: code(for: error.status), error.body ?? error.status.reasonPhrase)
         default:

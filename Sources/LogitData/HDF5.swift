@@ -1,0 +1,147 @@
+import CHDF5
+import LogitCore
+import Foundation
+
+/// The few HDF5 operations Logit needs, over libhdf5. libhdf5 (serial build) is not thread-safe, so every call
+/// goes through one lock; handles are closed as soon as their work is done.
+public enum HDF5 {
+    private static let lock: NSLock = {
+        logit_H5_silence_errors()
+        return NSLock()
+    }()
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// A numeric dataset read as Float or Int64, with its shape.
+    public struct Array2D<Element> {
+        public let shape: [Int]
+        public let values: [Element]
+    }
+
+    /// A dataset to write: Float32 or Int64 values with a shape ([] for a scalar).
+    public enum Values {
+        case floats([Float])
+        case integers([Int64])
+    }
+
+    /// Writes a new HDF5 file (replacing any file at `path`) holding the given datasets.
+    public static func write(path: String, datasets: [(name: String, shape: [Int], values: Values)]) throws {
+        try lock.withLock {
+            let file = H5Fcreate(path, logit_H5F_ACC_TRUNC(), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT))
+            guard file >= 0 else { throw Failure(description: "cannot create \(path)") }
+            defer { H5Fclose(file) }
+            for (name, shape, values) in datasets {
+                var dimensions = shape.map { hsize_t($0) }
+                let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(shape.count), &dimensions, nil)
+                defer { H5Sclose(space) }
+                let type = switch values {
+                case .floats: logit_H5T_NATIVE_FLOAT()
+                case .integers: logit_H5T_NATIVE_INT64()
+                }
+                let dataset = H5Dcreate2(file, name, type, space, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT))
+                guard dataset >= 0 else { throw Failure(description: "cannot create dataset '\(name)'") }
+                defer { H5Dclose(dataset) }
+                let status: herr_t = switch values {
+                case .floats(let floats):
+                    floats.withUnsafeBytes { H5Dwrite(dataset, type, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress) }
+                case .integers(let integers):
+                    integers.withUnsafeBytes { H5Dwrite(dataset, type, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress) }
+                }
+                guard status >= 0 else { throw Failure(description: "cannot write dataset '\(name)'") }
+            }
+        }
+    }
+
+    /// Whether the file at `path` is an HDF5 file.
+    public static func isHDF5(path: String) -> Bool {
+        lock.withLock { H5Fis_hdf5(path) > 0 }
+    }
+
+    /// Reads a numeric dataset of `file` as Float (converted by libhdf5 from any numeric type).
+    public static func readFloats(path: String, dataset: String) throws -> Array2D<Float>? {
+        try read(path: path, dataset: dataset, memoryType: logit_H5T_NATIVE_FLOAT(), zero: Float(0))
+    }
+
+    /// Reads a numeric dataset as Int64.
+    public static func readIntegers(path: String, dataset: String) throws -> Array2D<Int64>? {
+        try read(path: path, dataset: dataset, memoryType: logit_H5T_NATIVE_INT64(), zero: Int64(0))
+    }
+
+    /// nil when the file has no such dataset.
+    private static func read<Element>(path: String, dataset name: String, memoryType: hid_t, zero: Element) throws
+        -> Array2D<Element>?
+    {
+        try lock.withLock {
+            guard H5Fis_hdf5(path) > 0 else { throw Failure(description: "\(path) is not an HDF5 file") }
+            let file = H5Fopen(path, logit_H5F_ACC_RDONLY(), hid_t(H5P_DEFAULT))
+            guard file >= 0 else { throw Failure(description: "cannot open \(path) as HDF5") }
+            defer { H5Fclose(file) }
+            guard H5Lexists(file, name, hid_t(H5P_DEFAULT)) > 0 else { return nil }
+            let dataset = H5Dopen2(file, name, hid_t(H5P_DEFAULT))
+            guard dataset >= 0 else { throw Failure(description: "cannot open dataset '\(name)'") }
+            defer { H5Dclose(dataset) }
+            let space = H5Dget_space(dataset)
+            defer { H5Sclose(space) }
+            let rank = Int(H5Sget_simple_extent_ndims(space))
+            guard (0...2).contains(rank) else { throw Failure(description: "dataset '\(name)' has \(rank) dimensions") }
+            var dimensions = [hsize_t](repeating: 0, count: max(rank, 1))
+            H5Sget_simple_extent_dims(space, &dimensions, nil)
+            let shape = rank == 0 ? [] : dimensions.map(Int.init)
+            let count = shape.reduce(1, *)
+            guard count <= 1 << 30 else { throw Failure(description: "dataset '\(name)' is too large") }
+            var values = [Element](repeating: zero, count: count)
+            let status = values.withUnsafeMutableBytes {
+                H5Dread(dataset, memoryType, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress)
+            }
+            guard status >= 0 else { throw Failure(description: "dataset '\(name)' is not numeric") }
+            return Array2D(shape: shape, values: values)
+        }
+    }
+}
+
+/// An HDF5 file with datasets `X` (rows x features) and `y` (rows, integer labels), and optionally `X_test`/`y_test`.
+public enum HDF5DatasetLoader {
+    public static func load(name: String, path: String, defaultTask: ClassificationTask?) throws -> Dataset {
+        guard FileManager.default.fileExists(atPath: path) else { throw DataFileError.missing(path: path) }
+        func pair(_ x: String, _ y: String, required: Bool) throws -> (FeatureMatrix, [Int32])? {
+            let features = try HDF5.readFloats(path: path, dataset: x)
+            let labels = try HDF5.readIntegers(path: path, dataset: y)
+            guard let features, let labels else {
+                if required || features != nil || labels != nil {
+                    throw DataFileError.corrupt(path: path, reason: "needs both datasets '\(x)' and '\(y)'")
+                }
+                return nil
+            }
+            guard features.shape.count == 2, features.shape[0] > 0, features.shape[1] > 0 else {
+                throw DataFileError.corrupt(path: path, reason: "'\(x)' must be a rows x features matrix")
+            }
+            guard labels.shape == [features.shape[0]] else {
+                throw DataFileError.corrupt(path: path, reason: "'\(y)' must hold one label per row of '\(x)'")
+            }
+            guard features.values.allSatisfy(\.isFinite) else {
+                throw DataFileError.corrupt(path: path, reason: "'\(x)' holds NaN or infinite values")
+            }
+            guard labels.values.allSatisfy({ Int32(exactly: $0) != nil }) else {
+                throw DataFileError.corrupt(path: path, reason: "'\(y)' holds labels out of the 32-bit range")
+            }
+            return (FeatureMatrix(floats: features.values, rowCount: features.shape[0], columnCount: features.shape[1]),
+                    labels.values.map { Int32($0) })
+        }
+        let (train, trainLabels) = try pair("X", "y", required: true)!
+        let test = try pair("X_test", "y_test", required: false)
+        if let test, test.0.columnCount != train.columnCount {
+            throw DataFileError.corrupt(path: path, reason: "'X_test' has a different number of features than 'X'")
+        }
+        let classes = Set(trainLabels).sorted()
+        guard classes.count >= 2 else {
+            throw DataFileError.corrupt(path: path, reason: "the labels take only one value; a classifier needs two or more")
+        }
+        let largest = (train.rowCount > 0 ? (0..<train.rowCount).flatMap { train.row($0) }.map(abs).max() : nil) ?? 1
+        return Dataset(
+            name: name, train: train, trainLabels: trainLabels, test: test?.0, testLabels: test?.1 ?? [],
+            imageShape: nil, defaultPreprocess: .standardize, unitDivisor: largest > 0 ? largest : 1,
+            defaultTask: defaultTask ?? (classes.count == 2 ? .binary(positive: [Int(classes[1])]) : .multiclass))
+    }
+}

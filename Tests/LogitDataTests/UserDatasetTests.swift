@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import LogitCore
+@testable import LogitData
+
+func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("logit-data-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+@Suite struct UserDatasetTests {
+    @Test func hdf5DatasetsReadXAndY() throws {
+        let path = try temporaryDirectory() + "/set.h5"
+        try HDF5.write(path: path, datasets: [
+            ("X", [3, 2], .floats([1, 2, 3, 4, 5, 6])),
+            ("y", [3], .integers([0, 1, 1])),
+            ("X_test", [1, 2], .floats([7, 8])),
+            ("y_test", [1], .integers([1])),
+        ])
+        #expect(HDF5.isHDF5(path: path))
+        let data = try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil)
+        #expect(data.train.rowCount == 3 && data.featureCount == 2)
+        #expect(data.train.row(2) == [5, 6])
+        #expect(data.trainLabels == [0, 1, 1] && data.testLabels == [1])
+        #expect(data.test?.row(0) == [7, 8])
+        #expect(data.defaultTask == .binary(positive: [1]))
+    }
+
+    @Test func badHDF5DatasetsAreRejected() throws {
+        let directory = try temporaryDirectory()
+        let cases: [(String, [(name: String, shape: [Int], values: HDF5.Values)])] = [
+            ("no y", [("X", [2, 1], .floats([1, 2]))]),
+            ("rows differ", [("X", [2, 1], .floats([1, 2])), ("y", [3], .integers([0, 1, 1]))]),
+            ("NaN", [("X", [2, 1], .floats([1, .nan])), ("y", [2], .integers([0, 1]))]),
+            ("one class", [("X", [2, 1], .floats([1, 2])), ("y", [2], .integers([1, 1]))]),
+        ]
+        for (label, datasets) in cases {
+            let path = directory + "/\(label).h5"
+            try HDF5.write(path: path, datasets: datasets)
+            #expect(throws: DataFileError.self, "\(label)") {
+                try HDF5DatasetLoader.load(name: "x", path: path, defaultTask: nil)
+            }
+        }
+        let notHDF5 = directory + "/plain.h5"
+        try Data("X,y\n1,2\n".utf8).write(to: URL(fileURLWithPath: notHDF5))
+        #expect(throws: HDF5.Failure.self) { try HDF5DatasetLoader.load(name: "x", path: notHDF5, defaultTask: nil) }
+    }
+
+    @Test func foldersOfTheDataDirectoryAreDataSets() throws {
+        let directory = try temporaryDirectory()
+        // An IDX folder (MNIST naming) and a CSV folder with a manifest.
+        try FileManager.default.createDirectory(atPath: directory + "/digits", withIntermediateDirectories: true)
+        let images: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 10, 20]
+        for prefix in ["train", "t10k"] {
+            try Data(try gzip(images)).write(to: URL(fileURLWithPath: directory + "/digits/\(prefix)-images-idx3-ubyte.gz"))
+            try Data(try gzip(idxLabels([0, 1]))).write(to: URL(fileURLWithPath: directory + "/digits/\(prefix)-labels-idx1-ubyte.gz"))
+        }
+        let registry = DatasetRegistry(dataDirectory: directory)
+        let csv = Data("a,b,label\n1,2,5\n3,?,7\n5,6,5\n".utf8)
+        try registry.add(name: "table", file: csv,
+                         manifest: DatasetManifest(format: .csv, file: "t.csv", labelColumn: 2, header: true))
+        #expect(registry.names.filter { $0 != "fashion-mnist" } == ["digits", "table"])
+        let table = try registry.dataset(named: "table")
+        #expect(table.classes == [5, 7] && table.train.row(1) == [3, 4])
+        #expect(try registry.dataset(named: "digits").train.rowCount == 2)
+        // A second data set of the same name is refused.
+        #expect(throws: DatasetRegistry.LookupError.exists(name: "table")) {
+            try registry.add(name: "table", file: csv, manifest: DatasetManifest(format: .csv, file: "t.csv", labelColumn: 2))
+        }
+    }
+
+    @Test func aFailedAddLeavesNothingBehind() throws {
+        let directory = try temporaryDirectory()
+        let registry = DatasetRegistry(dataDirectory: directory)
+        #expect(throws: DataFileError.self) {
+            try registry.add(name: "broken", file: Data("1,2\n3,x\n".utf8),
+                             manifest: DatasetManifest(format: .csv, file: "b.csv", labelColumn: 0))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+        #expect(!registry.names.contains("broken"))
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LogitData
+import LogitServer
+import NIOCore
+import Testing
+
+@Suite struct DatasetUploadTests {
+    /// Two well separated groups of 3 features, labels 0 and 1, with a header.
+    static var csv: String {
+        var generator = SystemRandomNumberGenerator()
+        var lines = ["x1,x2,x3,label"]
+        for row in 0..<200 {
+            let label = row % 2
+            let values = (0..<3).map { _ in Double(label * 4) + Double.random(in: -1...1, using: &generator) }
+            lines.append(values.map { String(format: "%.3f", $0) }.joined(separator: ",") + ",\(label)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func upload(_ client: some TestClientProtocol, _ query: String, _ body: ByteBuffer) async throws -> TestResponse {
+        try await client.execute(uri: "/datasets?\(query)", method: .post,
+                                 headers: [.contentType: "application/octet-stream"], body: body) { $0 }
+    }
+
+    @Test func uploadACSVTrainOnItAndPredict() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logit-up-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let app = try await buildApplication(testConfiguration(dataDirectory: directory))
+        try await app.test(.router) { client in
+            let created = try await upload(client, "name=groups&format=csv&label_column=3&header=true", ByteBuffer(string: Self.csv))
+            #expect(created.status == .created)
+            let view = try json(created)
+            #expect(view["train_rows"] as? Int == 200 && view["features"] as? Int == 3 && view["classes"] as? [Int] == [0, 1])
+
+            let again = try await upload(client, "name=groups&format=csv&label_column=3&header=true", ByteBuffer(string: Self.csv))
+            #expect(again.status == .conflict)
+            for (query, body, code) in [
+                ("name=bad&format=csv&label_column=3", "a,b\n1,x\n", "INVALID_DATASET"),
+                ("name=bad&format=csv", "1,2\n", "MISSING_LABEL_COLUMN"),
+                ("name=bad&format=xlsx", "1,2\n", "INVALID_FORMAT"),
+                ("name=../etc&format=csv&label_column=0", "1,2\n", "INVALID_NAME"),
+                ("name=bad&format=hdf5", "not hdf5", "INVALID_DATASET"),
+                ("name=bad&format=csv&label_column=0", "", "EMPTY_BODY"),
+            ] {
+                let response = try await upload(client, query, ByteBuffer(string: body))
+                #expect(response.status == .badRequest, "\(query)")
+                #expect(try json(response)["code"] as? String == code, "\(query)")
+            }
+            let listed = try #require(try json(try await client.request(.get, "/datasets"))["datasets"] as? [[String: Any]])
+            #expect(listed.compactMap { $0["name"] as? String }.filter { $0 != "fashion-mnist" } == ["groups"])
+
+            let job = try await client.waitForJob(try await client.submit(#"{"dataset":"groups"}"#))
+            #expect(job["status"] as? String == "succeeded")
+            let name = try #require((job["model"] as? [String: Any])?["name"] as? String)
+            let metrics = try json(try await client.request(.get, "/models/\(name)/versions/1/metrics"))
+            #expect(((metrics["metrics"] as? [String: Any])?["accuracy"] as? Double ?? 0) > 0.95)
+            let answer = try json(try await client.request(.post, "/predict", #"{"model":"\#(name)","pixels":[4.1,3.9,4.2]}"#))
+            #expect((answer["predictions"] as? [[String: Any]])?.first?["label"] as? Int == 1)
+        }
+    }
+
+    @Test func uploadAnHDF5File() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logit-up-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = directory + "/../logit-upload-\(UUID().uuidString).h5"
+        try HDF5.write(path: file, datasets: [
+            ("X", [4, 2], .floats([0, 0, 0, 1, 5, 5, 5, 6])), ("y", [4], .integers([3, 3, 8, 8])),
+        ])
+        let app = try await buildApplication(testConfiguration(dataDirectory: directory))
+        try await app.test(.router) { client in
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            let created = try await upload(client, "name=tiny&format=hdf5", ByteBuffer(bytes: bytes))
+            #expect(created.status == .created)
+            #expect(try json(created)["classes"] as? [Int] == [3, 8])
+            #expect(try json(created)["default_task"] as? [String: Any] != nil)
+        }
+    }
+}
