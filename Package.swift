@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "logit",
             dependencies: [
-                "LogitServer",
+                "LogitServer", "LogitJobs", "LogitData", "LogitStore", "LogitCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

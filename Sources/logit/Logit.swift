@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import Foundation
 import LogitServer
 import Logging
 
@@ -8,7 +9,27 @@ struct Logit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logit",
         abstract: "Train logistic and softmax regression models and serve their predictions.",
-        subcommands: [Serve.self])
+        subcommands: [Serve.self, Train.self])
+
+    /// Exit codes: 0 success, 1 runtime failure, 2 usage error, with a one-line message on stderr.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }  // --help and friends print and exit 0
+            let usage = code == .validationFailure
+            let message = usage ? fullMessage(for: error) : "\(error)"
+            let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
+            FileHandle.standardError.write(Data("logit: \(firstLine)\n".utf8))
+            Foundation.exit(usage ? 2 : 1)
+        }
+    }
 }
 
 struct Serve: AsyncParsableCommand {
