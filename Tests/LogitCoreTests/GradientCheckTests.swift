@@ -128,6 +128,42 @@ import Testing
         }
     }
 
+    /// Every model with every smooth penalty: the trainer's gradient (data term + penalty on the weights, never the
+    /// biases) against central differences of loss + penalty value.
+    @Test(arguments: [ModelKind.softmax, .logistic, .ovr, .mlp],
+          [Penalty.none, .l2(lambda: 0.3), .elasticNet(lambda: 0.4, l1Ratio: 0)])
+    func penalisedObjectiveGradients(kind: ModelKind, penalty: Penalty) {
+        let classes = kind == .logistic ? 2 : 3
+        let problem = Problem(rows: 12, features: 4, classes: classes, seed: 31)
+        let transform = FeatureTransform(.none, featureCount: 4)
+        func check<Objective: TrainingObjective>(_ objective: Objective) {
+            let parameters = objective.initialParameters(seed: 5).enumerated().map { Float($0.offset % 7) / 10 - 0.3 + $0.element }
+            var gradient = [Float](repeating: 0, count: parameters.count)
+            gradient.withUnsafeMutableBufferPointer { g in
+                _ = objective.evaluate(parameters: parameters, gradient: g.baseAddress!)
+                parameters.withUnsafeBufferPointer {
+                    penalty.addSmoothGradient(weights: UnsafeBufferPointer(rebasing: $0[..<objective.weightCount]), into: g.baseAddress!)
+                }
+            }
+            func total(_ p: [Float]) -> Double {
+                objective.evaluate(parameters: p).meanLoss + penalty.value(p[..<objective.weightCount])
+            }
+            let h: Float = 1e-2
+            for index in parameters.indices {
+                var plus = parameters, minus = parameters
+                plus[index] += h
+                minus[index] -= h
+                let numeric = (total(plus) - total(minus)) / Double(2 * h)
+                #expect(abs(Double(gradient[index]) - numeric) < 2e-3, "\(kind) \(penalty) parameter \(index)")
+            }
+        }
+        if kind == .mlp {
+            check(MLPObjective(data: problem.labeled, transform: transform, hiddenCount: 3, classCount: classes, activation: .sigmoid))
+        } else {
+            check(LinearObjective(data: problem.labeled, transform: transform, kind: kind, classCount: classes))
+        }
+    }
+
     @Test func zeroWeightsGiveTheUniformLoss() {
         let problem = Problem(classes: 5, seed: 3)
         for (kind, classes, expected) in [(ModelKind.softmax, 5, log(5.0)), (.logistic, 2, log(2.0))] {

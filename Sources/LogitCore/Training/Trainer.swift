@@ -100,10 +100,8 @@ public final class Trainer<Objective: TrainingObjective> {
 
     /// Adds the smooth penalty's gradient l2 * W to the weight part of `gradient`.
     private func addSmoothPenaltyGradient(_ gradient: UnsafeMutablePointer<Float>) {
-        let l2 = Float(options.penalty.l2Strength)
-        guard l2 > 0 else { return }
         parameters.withUnsafeBufferPointer { p in
-            for i in 0..<weightCount { gradient[i] += l2 * p[i] }
+            options.penalty.addSmoothGradient(weights: UnsafeBufferPointer(rebasing: p[..<weightCount]), into: gradient)
         }
     }
 

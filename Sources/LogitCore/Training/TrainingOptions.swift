@@ -43,6 +43,13 @@ public enum Penalty: Sendable, Equatable {
 
     public var isSmooth: Bool { l1Strength == 0 }
 
+    /// Adds the gradient of the smooth part, `l2Strength * w`, to `gradient` (the L1 part is a proximal step).
+    public func addSmoothGradient(weights: UnsafeBufferPointer<Float>, into gradient: UnsafeMutablePointer<Float>) {
+        let l2 = Float(l2Strength)
+        guard l2 > 0 else { return }
+        for i in 0..<weights.count { gradient[i] += l2 * weights[i] }
+    }
+
     public func value<Weights: Collection<Float>>(_ weights: Weights) -> Double {
         var squares = 0.0
         var absolutes = 0.0
