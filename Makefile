@@ -11,12 +11,12 @@ DEB_PACKAGES := libsqlite3-dev zlib1g-dev libhdf5-dev libpng-dev pkg-config
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build serve test clean
+.PHONY: help deps build serve test interop clean
 
 help:
 	@echo "make serve   install missing system packages, build (release), serve http://127.0.0.1:8080 on the bundled MNIST"
 	@echo "             extra flags of 'logit serve' go in ARGS, e.g. make serve ARGS=\"--port 9090\""
-	@echo "make test    the whole test suite (swift test; extra flags in TEST_ARGS)"
+	@echo "make test    the whole test suite (swift test, extra flags in TEST_ARGS; then the h5py interop check)"
 	@echo "make build   release build of the logit executable (.build/release/logit)"
 	@echo "make deps    install the missing Debian packages: $(DEB_PACKAGES)"
 	@echo "make clean   remove .build and var/ (the database)"
@@ -43,8 +43,15 @@ serve: build
 	.build/release/logit serve $(ARGS)
 
 # Debug build; the numeric targets are compiled with -O by Package.swift, so training in tests stays fast.
+# Then the interop check: model.h5 files read with Python's h5py give the service's probabilities.
 test: deps
 	$(SWIFT) test $(TEST_ARGS)
+	$(MAKE) interop
+
+interop:
+	$(SWIFT) build --product logit
+	python3 -m pip install --quiet --disable-pip-version-check h5py numpy
+	python3 scripts/check_h5py_interop.py .build/debug/logit
 
 clean:
 	rm -rf .build var

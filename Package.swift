@@ -44,6 +44,11 @@ let package = Package(
             pkgConfig: "hdf5-serial",
             providers: [.apt(["libhdf5-dev"])]
         ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
         .target(
             name: "LogitCore",
             dependencies: [.product(name: "Numerics", package: "swift-numerics")],
@@ -55,8 +60,13 @@ let package = Package(
             swiftSettings: optimisedSettings
         ),
         .target(
+            name: "LogitImaging",
+            dependencies: ["LogitCore", "CPNG"],
+            swiftSettings: optimisedSettings
+        ),
+        .target(
             name: "LogitStore",
-            dependencies: ["LogitCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LogitCore", "LogitData", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -70,7 +80,7 @@ let package = Package(
         .target(
             name: "LogitServer",
             dependencies: [
-                "LogitCore", "LogitData", "LogitStore", "LogitJobs",
+                "LogitCore", "LogitData", "LogitStore", "LogitJobs", "LogitImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -82,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "logit",
             dependencies: [
-                "LogitServer", "LogitJobs", "LogitData", "LogitStore", "LogitCore",
+                "LogitServer", "LogitJobs", "LogitData", "LogitStore", "LogitCore", "LogitImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -90,6 +100,7 @@ let package = Package(
         .testTarget(name: "LogitCoreTests", dependencies: ["LogitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitDataTests", dependencies: ["LogitData"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitStoreTests", dependencies: ["LogitStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogitImagingTests", dependencies: ["LogitImaging"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LogitServerTests",
             dependencies: [

@@ -26,12 +26,44 @@ public enum HDF5 {
         case integers([Int64])
     }
 
-    /// Writes a new HDF5 file (replacing any file at `path`) holding the given datasets.
-    public static func write(path: String, datasets: [(name: String, shape: [Int], values: Values)]) throws {
+    /// An attribute of the file's root group.
+    public enum Attribute: Equatable {
+        case string(String)
+        case integer(Int64)
+        case float(Double)
+    }
+
+    /// Writes a new HDF5 file (replacing any file at `path`) holding the given datasets and root attributes.
+    public static func write(path: String, datasets: [(name: String, shape: [Int], values: Values)],
+                             attributes: [(name: String, value: Attribute)] = []) throws {
         try lock.withLock {
             let file = H5Fcreate(path, logit_H5F_ACC_TRUNC(), hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT))
             guard file >= 0 else { throw Failure(description: "cannot create \(path)") }
             defer { H5Fclose(file) }
+            for (name, value) in attributes {
+                let space = H5Screate(H5S_SCALAR)
+                defer { H5Sclose(space) }
+                let type: hid_t = switch value {
+                case .string: logit_variable_string_type()
+                case .integer: logit_H5T_NATIVE_INT64()
+                case .float: logit_H5T_NATIVE_DOUBLE()
+                }
+                defer { if case .string = value { H5Tclose(type) } }
+                let attribute = H5Acreate2(file, name, type, space, hid_t(H5P_DEFAULT), hid_t(H5P_DEFAULT))
+                guard attribute >= 0 else { throw Failure(description: "cannot create attribute '\(name)'") }
+                defer { H5Aclose(attribute) }
+                let status: herr_t
+                switch value {
+                case .string(let text):
+                    status = text.withCString { pointer in
+                        var pointers: [UnsafePointer<CChar>?] = [pointer]
+                        return H5Awrite(attribute, type, &pointers)
+                    }
+                case .integer(var number): status = H5Awrite(attribute, type, &number)
+                case .float(var number): status = H5Awrite(attribute, type, &number)
+                }
+                guard status >= 0 else { throw Failure(description: "cannot write attribute '\(name)'") }
+            }
             for (name, shape, values) in datasets {
                 var dimensions = shape.map { hsize_t($0) }
                 let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(shape.count), &dimensions, nil)
@@ -50,6 +82,60 @@ public enum HDF5 {
                     integers.withUnsafeBytes { H5Dwrite(dataset, type, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress) }
                 }
                 guard status >= 0 else { throw Failure(description: "cannot write dataset '\(name)'") }
+            }
+        }
+    }
+
+    /// Reads a scalar attribute of the root group: a string (fixed or variable length), an integer or a float.
+    /// nil when there is no such attribute.
+    public static func readAttribute(path: String, name: String) throws -> Attribute? {
+        try lock.withLock {
+            let file = H5Fopen(path, logit_H5F_ACC_RDONLY(), hid_t(H5P_DEFAULT))
+            guard file >= 0 else { throw Failure(description: "cannot open \(path) as HDF5") }
+            defer { H5Fclose(file) }
+            guard H5Aexists(file, name) > 0 else { return nil }
+            let attribute = H5Aopen(file, name, hid_t(H5P_DEFAULT))
+            guard attribute >= 0 else { throw Failure(description: "cannot open attribute '\(name)'") }
+            defer { H5Aclose(attribute) }
+            let space = H5Aget_space(attribute)
+            defer { H5Sclose(space) }
+            // Only single values are read here: an array attribute would overflow the scalar buffers below.
+            guard H5Sget_simple_extent_npoints(space) == 1 else {
+                throw Failure(description: "attribute '\(name)' must be a single value")
+            }
+            let type = H5Aget_type(attribute)
+            defer { H5Tclose(type) }
+            switch H5Tget_class(type) {
+            case H5T_STRING:
+                if H5Tis_variable_str(type) > 0 {
+                    let memoryType = logit_variable_string_type()
+                    defer { H5Tclose(memoryType) }
+                    var pointer: UnsafeMutablePointer<CChar>?
+                    guard H5Aread(attribute, memoryType, &pointer) >= 0, let pointer else {
+                        throw Failure(description: "cannot read attribute '\(name)'")
+                    }
+                    defer { H5free_memory(pointer) }
+                    return .string(String(cString: pointer))
+                }
+                let size = H5Tget_size(type)
+                guard size > 0, size < 1 << 20 else { throw Failure(description: "attribute '\(name)' is too long") }
+                var bytes = [UInt8](repeating: 0, count: size + 1)
+                guard H5Aread(attribute, type, &bytes) >= 0 else { throw Failure(description: "cannot read attribute '\(name)'") }
+                return .string(String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self))
+            case H5T_INTEGER:
+                var value: Int64 = 0
+                guard H5Aread(attribute, logit_H5T_NATIVE_INT64(), &value) >= 0 else {
+                    throw Failure(description: "cannot read attribute '\(name)'")
+                }
+                return .integer(value)
+            case H5T_FLOAT:
+                var value: Double = 0
+                guard H5Aread(attribute, logit_H5T_NATIVE_DOUBLE(), &value) >= 0 else {
+                    throw Failure(description: "cannot read attribute '\(name)'")
+                }
+                return .float(value)
+            default:
+                throw Failure(description: "attribute '\(name)' is neither a string nor a number")
             }
         }
     }

@@ -72,7 +72,8 @@ func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
         store: services.store, scheduler: services.scheduler, datasets: services.datasets,
         limits: TrainingLimits(maxEpochs: services.configuration.maxEpochs), maxBodyBytes: limit
     ).addRoutes(to: router)
-    ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit)
+    ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
+                     maxUploadBytes: services.configuration.maxUploadBytes)
         .addRoutes(to: router.group("models"))
     PredictController(cache: services.cache, maxBodyBytes: limit,
                       maxBatchInstances: services.configuration.maxBatchInstances).addRoutes(to: router)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import LogitCore
 import LogitJobs
 import LogitStore
@@ -9,8 +10,47 @@ struct ModelsController {
     let store: any ModelStore
     let cache: ModelCache
     let maxBodyBytes: Int
+    let maxUploadBytes: Int
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
+        group.get(":name/versions/:version/model.h5") { _, context in
+            let version = try await load(context)
+            let bytes = try await offload {
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent("logit-export-\(UUID().uuidString).h5").path
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                try ModelFile.write(version, to: path)
+                return try Data(contentsOf: URL(fileURLWithPath: path))
+            }
+            let fileName = "\(version.metadata.name)-v\(version.metadata.version).h5"
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/x-hdf5", .contentDisposition: "attachment; filename=\"\(fileName)\""],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        // The body is an HDF5 model file (see ModelFile); it becomes the next version of `name`.
+        group.post("import") { request, _ in
+            guard let name = request.uri.queryParameters.get("name"), TrainingPlan.isValidName(name) else {
+                throw APIError.badRequest("give the model a 'name' of 1-64 characters of A-Z a-z 0-9 . _ -", code: "INVALID_NAME")
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: maxUploadBytes)
+            } catch {
+                throw APIError(.contentTooLarge, code: "BODY_TOO_LARGE", "the file is larger than \(maxUploadBytes) bytes")
+            }
+            guard body.readableBytes > 0 else { throw APIError.badRequest("the body is empty: send the .h5 file", code: "EMPTY_BODY") }
+            let bytes = Data(body.readableBytesView)
+            let version = try await offload {
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent("logit-import-\(UUID().uuidString).h5").path
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                try bytes.write(to: URL(fileURLWithPath: path))
+                return try ModelFile.read(path: path, name: name)
+            }
+            let metadata = try await store.insertVersion(version)
+            cache.invalidate()
+            return JSONResponse(VersionView(metadata, aliases: []), status: .created,
+                                headers: [.location: "/models/\(metadata.name)/versions/\(metadata.version)"])
+        }
         group.get { _, _ in
             let models = try await store.models()
             return JSONResponse(["models": models.map { ModelView($0, includeVersions: false) }])

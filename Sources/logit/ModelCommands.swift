@@ -1,0 +1,101 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import LogitServer
+import LogitStore
+
+/// Options every command that opens the database shares.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "SQLite database file (default from configuration: var/logit.sqlite).") var database: String?
+    @Option(help: "JSON configuration file.") var config = "config/logit.json"
+
+    func settings() async throws -> AppConfiguration {
+        var overrides: [String: ConfigValue] = [:]
+        if let database { overrides["database"] = ConfigValue(.string(database), isSecret: false) }
+        return try await AppConfiguration.load(file: config, overrides: overrides)
+    }
+
+    func openStore() async throws -> SQLiteModelStore {
+        let path = try await settings().databasePath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw RuntimeError("no database at \(path): train a model first, or pass --database")
+        }
+        return try SQLiteModelStore(path: path)
+    }
+}
+
+/// A failure that is not the user's syntax (exit code 1).
+struct RuntimeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// NAME or NAME@VERSION, VERSION a number, `latest` or an alias.
+struct ModelReferenceArgument: ExpressibleByArgument {
+    let name: String
+    let reference: VersionReference
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "@", maxSplits: 1).map(String.init)
+        guard let first = parts.first, !first.isEmpty else { return nil }
+        name = first
+        reference = parts.count == 2 ? VersionReference(parts[1]) : .latest
+    }
+
+    func load(from store: SQLiteModelStore) async throws -> ModelVersion {
+        let metadata = try await store.resolve(name: name, reference: reference)
+        guard let version = try await store.version(name: metadata.name, number: metadata.version) else {
+            throw StoreError.unknownVersion(name: name, reference: reference.description)
+        }
+        return version
+    }
+}
+
+struct Models: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the stored models and their versions.")
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let models = try await store.openStore().models()
+        if models.isEmpty { print("no models yet") }
+        for model in models {
+            let aliases = model.aliases.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            print("\(model.name)  latest \(model.latestVersion.map(String.init) ?? "-")  \(aliases)")
+            for version in model.versions {
+                let test = version.metrics.map { String(format: "test accuracy %.4f", $0.accuracy) } ?? "no test metrics"
+                print("  v\(version.version)  \(version.kind.rawValue)  \(version.dataset)  \(test)")
+            }
+        }
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a model version as an HDF5 file (h5py reads it).")
+    @Argument(help: "NAME[@VERSION]") var model: ModelReferenceArgument
+    @Argument(help: "Output .h5 file.") var output: String
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let version = try await model.load(from: store.openStore())
+        try ModelFile.write(version, to: output)
+        print("wrote \(version.metadata.name) version \(version.metadata.version) to \(output)")
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Store an HDF5 model file as a new version.")
+    @Argument(help: "The .h5 file.") var file: String
+    @Option(help: "Model name to store it under.") var name: String
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: file) else { throw RuntimeError("no file at \(file)") }
+        let settings = try await store.settings()
+        try FileManager.default.createDirectory(
+            atPath: URL(fileURLWithPath: settings.databasePath).deletingLastPathComponent().path,
+            withIntermediateDirectories: true)
+        let version = try ModelFile.read(path: file, name: name)
+        let metadata = try await SQLiteModelStore(path: settings.databasePath).insertVersion(version)
+        print("stored \(metadata.name) version \(metadata.version)")
+    }
+}

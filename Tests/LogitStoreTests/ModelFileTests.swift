@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import LogitCore
+import LogitData
+@testable import LogitStore
+
+@Suite struct ModelFileTests {
+    func path() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("logit-model-\(UUID().uuidString).h5").path
+    }
+
+    func roundTrip(_ version: ModelVersion) throws -> ModelVersion {
+        let file = path()
+        try ModelFile.write(version, to: file)
+        return try ModelFile.read(path: file, name: version.metadata.name, createdAt: version.metadata.createdAt)
+    }
+
+    @Test func linearModelsRoundTripBitExactly() throws {
+        var softmax = sampleVersion()
+        softmax.metadata.imageShape = nil
+        let back = try roundTrip(softmax)
+        #expect(back.model.weights.map(\.bitPattern) == softmax.model.weights.map(\.bitPattern))
+        #expect(back.model.biases.map(\.bitPattern) == softmax.model.biases.map(\.bitPattern))
+        #expect(back.metadata.classes == softmax.metadata.classes)
+        #expect(back.metadata.preprocessing == softmax.metadata.preprocessing)
+        #expect(back.metadata.kind == .softmax)
+
+        var logistic = sampleVersion()
+        logistic.model = .linear(LinearModel(kind: .logistic, featureCount: 3, weights: [0.25, -1, 3e-9], biases: [-0.5]))
+        logistic.metadata.kind = .logistic
+        logistic.metadata.preprocessing = .standardize(mean: [1, 2, 3], std: [0.5, 0, 2])
+        let binary = try roundTrip(logistic)
+        #expect(binary.model == logistic.model)
+        #expect(binary.metadata.preprocessing == logistic.metadata.preprocessing)
+    }
+
+    @Test func theBinaryLayoutIsTheClassicOne() throws {
+        var logistic = sampleVersion()
+        logistic.model = .linear(LinearModel(kind: .logistic, featureCount: 3, weights: [1, 2, 3], biases: [4]))
+        logistic.metadata.kind = .logistic
+        let file = path()
+        try ModelFile.write(logistic, to: file)
+        #expect(try HDF5.readFloats(path: file, dataset: "w")?.shape == [3])
+        #expect(try HDF5.readFloats(path: file, dataset: "b")?.shape == [])
+        #expect(try HDF5.readFloats(path: file, dataset: "b")?.values == [4])
+        #expect(try HDF5.readAttribute(path: file, name: "kind") == .string("logistic"))
+        #expect(try HDF5.readAttribute(path: file, name: "scale") == .float(1.0 / 255))
+    }
+
+    @Test func anMLPRoundTrips() throws {
+        var version = sampleVersion()
+        let parameters = MLPModel.initialParameters(features: 3, hidden: 5, classes: 2, activation: .relu, seed: 4)
+        version.model = .mlp(MLPModel(featureCount: 3, hiddenCount: 5, classCount: 2, activation: .relu, parameters: parameters))
+        version.metadata.kind = .mlp
+        let back = try roundTrip(version)
+        #expect(back.model == version.model)
+        #expect(back.metadata.hiddenUnits == 5 && back.metadata.activation == .relu)
+    }
+
+    @Test func invalidFilesAreRefused() throws {
+        let cases: [(String, [(name: String, shape: [Int], values: HDF5.Values)])] = [
+            ("W without b", [("W", [2, 3], .floats([1, 2, 3, 4, 5, 6]))]),
+            ("b of the wrong length", [("W", [2, 3], .floats([1, 2, 3, 4, 5, 6])), ("b", [3], .floats([0, 0, 0]))]),
+            ("NaN weights", [("w", [2], .floats([1, .nan])), ("b", [], .floats([0]))]),
+            ("no weights", [("x", [1], .floats([1]))]),
+            ("a vector b for a binary model", [("w", [2], .floats([1, 2])), ("b", [2], .floats([0, 0]))]),
+        ]
+        for (label, datasets) in cases {
+            let file = path()
+            try HDF5.write(path: file, datasets: datasets)
+            #expect(throws: ModelFile.Invalid.self, "\(label)") { try ModelFile.read(path: file, name: "x") }
+        }
+        let text = path()
+        try Data("not an HDF5 file".utf8).write(to: URL(fileURLWithPath: text))
+        #expect(throws: ModelFile.Invalid.self) { try ModelFile.read(path: text, name: "x") }
+        let wrongClasses = path()
+        try HDF5.write(path: wrongClasses, datasets: [("w", [2], .floats([1, 2])), ("b", [], .floats([0]))],
+                       attributes: [("classes", .string("[1, 2, 3]"))])
+        #expect(throws: ModelFile.Invalid.self) { try ModelFile.read(path: wrongClasses, name: "x") }
+    }
+}
