@@ -43,7 +43,8 @@ serve: build
 	.build/release/logit serve $(ARGS)
 
 # Debug build; the numeric targets are compiled with -O by Package.swift, so training in tests stays fast.
-# Then the interop check: model.h5 files read with Python's h5py give the service's probabilities.
+# Then the end-to-end checks of the built binary: model.h5 files read with Python's h5py give the service's
+# probabilities, and the command line works as a user runs it.
 test: deps
 	$(SWIFT) test $(TEST_ARGS)
 	$(MAKE) interop
@@ -52,6 +53,7 @@ interop:
 	$(SWIFT) build --product logit
 	python3 -m pip install --quiet --disable-pip-version-check h5py numpy
 	python3 scripts/check_h5py_interop.py .build/debug/logit
+	bash scripts/check_cli.sh .build/debug/logit
 
 clean:
 	rm -rf .build var

@@ -75,6 +75,7 @@ func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
     ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
                      maxUploadBytes: services.configuration.maxUploadBytes)
         .addRoutes(to: router.group("models"))
+    ImagesController(store: services.store, datasets: services.datasets).addRoutes(to: router.group("models"))
     PredictController(cache: services.cache, maxBodyBytes: limit,
                       maxBatchInstances: services.configuration.maxBatchInstances).addRoutes(to: router)
     DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)

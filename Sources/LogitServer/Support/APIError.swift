@@ -71,6 +71,8 @@ extension APIError {
             }
         case let error as DataFileError:
             return .badRequest("the data set cannot be read: \(error)", code: "INVALID_DATASET")
+        case let error as ModelImages.NotAvailable:
+            return .notFound(error.description, code: "IMAGE_NOT_AVAILABLE")
         case let error as ModelFile.Invalid:
             return .badRequest("the model file is not valid: \(error)", code: "INVALID_MODEL_FILE")
         case let error as HDF5.Failure:
