@@ -15,6 +15,7 @@ public actor JobScheduler {
     public let store: any ModelStore
     public let runner: TrainingRunner
     public let maxConcurrentJobs: Int
+    public let maxQueuedJobs: Int
     private let logger: Logger
     private let trainingQueue = DispatchQueue(label: "logit.training", qos: .utility, attributes: .concurrent)
 
@@ -24,17 +25,20 @@ public actor JobScheduler {
     private var listeners: [String: [UUID: AsyncStream<JobEvent>.Continuation]] = [:]
     private var accepting = true
 
-    /// Called after a job stores a model version (the server invalidates its model cache).
-    private var onVersionStored: @Sendable () -> Void = {}
+    /// Called after a job stores a model version (the server invalidates its model cache and records the job's
+    /// throughput in rows per second).
+    private var onVersionStored: @Sendable (_ rowsPerSecond: Double) -> Void = { _ in }
 
-    public init(store: any ModelStore, runner: TrainingRunner, maxConcurrentJobs: Int, logger: Logger) {
+    public init(store: any ModelStore, runner: TrainingRunner, maxConcurrentJobs: Int, maxQueuedJobs: Int = 32,
+                logger: Logger) {
         self.store = store
         self.runner = runner
         self.maxConcurrentJobs = max(1, maxConcurrentJobs)
+        self.maxQueuedJobs = max(1, maxQueuedJobs)
         self.logger = logger
     }
 
-    public func setOnVersionStored(_ action: @escaping @Sendable () -> Void) {
+    public func setOnVersionStored(_ action: @escaping @Sendable (_ rowsPerSecond: Double) -> Void) {
         onVersionStored = action
     }
 
@@ -48,8 +52,22 @@ public actor JobScheduler {
         startWaitingJobs()
     }
 
+    /// Refused submissions: the queue is full, or the service is shutting down.
+    public enum Refusal: Error, CustomStringConvertible {
+        case queueFull(limit: Int)
+        case shuttingDown
+        public var description: String {
+            switch self {
+            case .queueFull(let limit): "the training queue is full (\(limit) jobs wait already); try again later"
+            case .shuttingDown: "the service is shutting down"
+            }
+        }
+    }
+
     /// Stores a queued job for the plan and schedules it.
     public func submit(_ plan: TrainingPlan) async throws -> JobRecord {
+        guard accepting else { throw Refusal.shuttingDown }
+        guard waiting.count < maxQueuedJobs else { throw Refusal.queueFull(limit: maxQueuedJobs) }
         let job = JobRecord(id: UUID().uuidString.lowercased(), request: plan.json(), createdAt: Date(),
                             epochs: plan.epochs)
         try await store.insertJob(job)
@@ -188,7 +206,8 @@ public actor JobScheduler {
                         broadcast(jobId, .finished(job?.status ?? .cancelled))
                     } else {
                         let metadata = try await store.completeJob(id: jobId, storing: output.version, at: Date())
-                        onVersionStored()
+                        let seconds = max(metadata.trainingSeconds, 1e-9)
+                        onVersionStored(Double(output.trainingRows * max(metadata.epochsCompleted, 1)) / seconds)
                         logger.info("job succeeded", metadata: [
                             "job": "\(jobId)", "model": "\(metadata.name)", "version": "\(metadata.version)",
                             "test_accuracy": "\(metadata.metrics?.accuracy ?? .nan)",

@@ -23,8 +23,11 @@ public struct ValidationError: Error, CustomStringConvertible {
 /// Limits on what one training request may ask for.
 public struct TrainingLimits: Sendable {
     public var maxEpochs: Int
-    public init(maxEpochs: Int = 1000) {
+    /// Largest epochs x training rows.
+    public var maxWork: Int
+    public init(maxEpochs: Int = 1000, maxWork: Int = 100_000_000) {
         self.maxEpochs = maxEpochs
+        self.maxWork = maxWork
     }
 }
 
@@ -313,6 +316,9 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         let evalEvery = request.evalEvery ?? 0
         if evalEvery < 0 { problem("eval_every", "must be 0 (automatic) or a positive number of steps") }
 
+        if problems.isEmpty, epochs * trainingRowCount() > limits.maxWork {
+            problem("epochs", "\(epochs) epochs over \(trainingRowCount()) rows is more work than this service allows (\(limits.maxWork) row passes): lower epochs or train_size")
+        }
         let name = request.name ?? defaultName(dataset: dataset, task: task)
         if !isValidName(name) { problem("name", "must be 1-64 characters of A-Z a-z 0-9 . _ -") }
 

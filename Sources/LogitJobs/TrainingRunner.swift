@@ -18,6 +18,8 @@ public struct TrainingRunner: Sendable {
     public struct Output: Sendable {
         public var version: ModelVersion
         public var stopReason: StopReason
+        /// Rows the model trained on (for throughput figures).
+        public var trainingRows: Int
     }
 
     public func run(plan: TrainingPlan, jobId: String?, callbacks: TrainingCallbacks) throws -> Output {
@@ -61,7 +63,7 @@ public struct TrainingRunner: Sendable {
             createdAt: Date(), constantFeatureShare: dataset.constantFeatureShare(rows: splits.train.rows),
             bestEpoch: outcome.bestEpoch, hiddenUnits: plan.hidden, activation: plan.activation)
         return Output(version: ModelVersion(metadata: metadata, model: outcome.model, curves: outcome.curve),
-                      stopReason: outcome.stopReason)
+                      stopReason: outcome.stopReason, trainingRows: splits.train.count)
     }
 
     /// Ridge has no iterations: one solve, and one curve point with each split's accuracy and log loss.

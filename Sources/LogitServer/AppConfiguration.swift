@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import LogitJobs
 import Logging
 import SystemPackage
 
@@ -28,6 +29,16 @@ public struct AppConfiguration: Sendable {
     /// Images per `/predict` request.
     public var maxBatchInstances = 10_000
     public var logLevel = Logger.Level.info
+    /// API keys for changing requests (none: open). Environment: LOGIT_API_KEYS=key1,key2.
+    public var apiKeys: [String] = []
+    /// Require a key for reads and predictions too.
+    public var protectReads = false
+    /// Origins allowed to call the API from a browser ("*" for any).
+    public var corsAllowedOrigins: [String] = []
+    /// Jobs that may wait in the queue; more get 429.
+    public var maxQueuedJobs = 32
+    /// Largest epochs x training rows one job may ask for.
+    public var maxWorkPerJob = 100_000_000
 
     public init() {}
 
@@ -59,12 +70,19 @@ public struct AppConfiguration: Sendable {
         configuration.maxBodyBytes = reader.int(forKey: "max_body_bytes", default: configuration.maxBodyBytes)
         configuration.maxUploadBytes = reader.int(forKey: "max_upload_bytes", default: configuration.maxUploadBytes)
         configuration.maxBatchInstances = reader.int(forKey: "max_batch_instances", default: configuration.maxBatchInstances)
+        configuration.apiKeys = reader.stringArray(forKey: "api_keys", isSecret: true, default: [])
+        configuration.protectReads = reader.bool(forKey: "protect_reads", default: configuration.protectReads)
+        configuration.corsAllowedOrigins = reader.stringArray(forKey: "cors_allowed_origins", default: [])
+        configuration.maxQueuedJobs = reader.int(forKey: "max_queued_jobs", default: configuration.maxQueuedJobs)
+        configuration.maxWorkPerJob = reader.int(forKey: "max_work_per_job", default: configuration.maxWorkPerJob)
         if let level = Logger.Level(rawValue: reader.string(forKey: "log_level", default: "info")) {
             configuration.logLevel = level
         }
         try configuration.validate()
         return configuration
     }
+
+    public var trainingLimits: TrainingLimits { TrainingLimits(maxEpochs: maxEpochs, maxWork: maxWorkPerJob) }
 
     public struct InvalidConfiguration: Error, CustomStringConvertible {
         public let description: String
@@ -80,5 +98,7 @@ public struct AppConfiguration: Sendable {
         try check(maxEpochs >= 1, "max_epochs must be at least 1")
         try check(maxBodyBytes >= 4096, "max_body_bytes must be at least 4096")
         try check(maxBatchInstances >= 1, "max_batch_instances must be at least 1")
+        try check(maxQueuedJobs >= 1, "max_queued_jobs must be at least 1")
+        try check(maxWorkPerJob >= 1, "max_work_per_job must be at least 1")
     }
 }

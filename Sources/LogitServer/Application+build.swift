@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LogitData
+import NIOCore
 import LogitJobs
 import LogitStore
 import Logging
@@ -14,11 +15,12 @@ struct AppServices {
     let scheduler: JobScheduler
     let cache: ModelCache
     let draining: DrainingFlag
+    let metrics: ServiceMetrics
 }
 
 /// Builds the service: opens the store, recovers jobs a previous process left behind, and wires the router.
-public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil) async throws
-    -> some ApplicationProtocol
+public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil,
+                             metrics: ServiceMetrics = ServiceMetrics()) async throws -> some ApplicationProtocol
 {
     let logger = {
         var logger = logger ?? Logger(label: "logit")
@@ -32,17 +34,20 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     let datasets = DatasetRegistry(dataDirectory: configuration.dataDirectory)
     let scheduler = JobScheduler(
         store: store, runner: TrainingRunner(datasets: datasets, threads: configuration.trainingThreads),
-        maxConcurrentJobs: configuration.maxConcurrentJobs, logger: logger)
+        maxConcurrentJobs: configuration.maxConcurrentJobs, maxQueuedJobs: configuration.maxQueuedJobs, logger: logger)
     let cache = ModelCache(store: store)
-    await scheduler.setOnVersionStored { cache.invalidate() }
+    await scheduler.setOnVersionStored { rowsPerSecond in
+        cache.invalidate()
+        metrics.trainingFinished(samplesPerSecond: rowsPerSecond)
+    }
     try await scheduler.recover()
 
     let services = AppServices(
         configuration: configuration, store: store, datasets: datasets, scheduler: scheduler, cache: cache,
-        draining: DrainingFlag())
+        draining: DrainingFlag(), metrics: metrics)
     if configuration.trainOnFirstRun, try await store.models().isEmpty, try await store.jobs(limit: 1).isEmpty {
         let plan = try await TrainingPlan.resolve(
-            TrainRequest(), limits: TrainingLimits(maxEpochs: configuration.maxEpochs), datasetNames: datasets.names,
+            TrainRequest(), limits: configuration.trainingLimits, datasetNames: datasets.names,
             loadDataset: { try await datasets.loaded($0) })
         let job = try await scheduler.submit(plan)
         logger.info("empty database: training the default model", metadata: ["job": "\(job.id)"])
@@ -63,20 +68,37 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
 /// The routes of the service (see ../shared/docs/api-contract.md).
 func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
     let router = Router()
+    let configuration = services.configuration
+    // Outermost first: request id, metrics and logs see every answer, errors included.
+    router.add(middleware: RequestIdMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: FileMiddleware(services.configuration.publicDirectory, searchForIndexHtml: true))
+    if !configuration.corsAllowedOrigins.isEmpty {
+        router.add(middleware: CORSAllowListMiddleware(origins: Set(configuration.corsAllowedOrigins)))
+    }
+    router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, protectReads: configuration.protectReads))
+    router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true))
+    router.get("metrics") { _, _ in
+        let counts = try await services.store.jobCounts()
+        services.metrics.refresh(
+            jobCounts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
+            queueDepth: await services.scheduler.queueDepth)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.registry.emitToBuffer())))
+    }
     let limit = services.configuration.maxBodyBytes
     HealthController(store: services.store, draining: services.draining).addRoutes(to: router.group("healthz"))
     JobsController(
         store: services.store, scheduler: services.scheduler, datasets: services.datasets,
-        limits: TrainingLimits(maxEpochs: services.configuration.maxEpochs), maxBodyBytes: limit
+        limits: configuration.trainingLimits, maxBodyBytes: limit
     ).addRoutes(to: router)
     ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
                      maxUploadBytes: services.configuration.maxUploadBytes)
         .addRoutes(to: router.group("models"))
     ImagesController(store: services.store, datasets: services.datasets).addRoutes(to: router.group("models"))
-    PredictController(cache: services.cache, maxBodyBytes: limit,
+    PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
                       maxBatchInstances: services.configuration.maxBatchInstances).addRoutes(to: router)
     DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)
         .addRoutes(to: router)

@@ -69,6 +69,8 @@ public protocol ModelStore: Sendable {
     func finishJob(id: String, status: JobStatus, error: String?, at date: Date) async throws -> JobRecord?
     /// Jobs left `running` by a process that died become `failed` with error `interrupted`; returns how many.
     func interruptRunningJobs(at date: Date) async throws -> Int
+    /// How many jobs are in each status.
+    func jobCounts() async throws -> [JobStatus: Int]
     func appendCurvePoint(jobId: String, sequence: Int, point: CurvePoint) async throws
     /// Points recorded after `sequence`, in order.
     func curvePoints(jobId: String, after sequence: Int) async throws -> [(sequence: Int, point: CurvePoint)]

@@ -56,7 +56,7 @@ struct Train: AsyncParsableCommand {
         let plan: TrainingPlan
         do {
             plan = try await TrainingPlan.resolve(
-                body, limits: TrainingLimits(maxEpochs: settings.maxEpochs), datasetNames: datasets.names,
+                body, limits: settings.trainingLimits, datasetNames: datasets.names,
                 loadDataset: { try await datasets.loaded($0) })
         } catch let error as LogitJobs.ValidationError {
             throw ValidationError(error.description)

@@ -6,6 +6,7 @@ import LogitStore
 /// `POST /predict` (the default model, or the one the body names) and `POST /models/{name}/versions/{v}/predict`.
 struct PredictController {
     let cache: ModelCache
+    let metrics: ServiceMetrics
     let maxBodyBytes: Int
     let maxBatchInstances: Int
 
@@ -78,6 +79,7 @@ struct PredictController {
             for k in 1..<classCount where probabilities[k] > probabilities[best] { best = k }
             predictions.append(Prediction(label: metadata.classes[best], probabilities: probabilities))
         }
+        metrics.predicted(model: metadata.name, version: metadata.version, count: predictions.count)
         return JSONResponse(PredictionsView(model: ModelReference(name: metadata.name, version: metadata.version),
                                             predictions: predictions))
     }

@@ -71,6 +71,11 @@ extension APIError {
             }
         case let error as DataFileError:
             return .badRequest("the data set cannot be read: \(error)", code: "INVALID_DATASET")
+        case let error as JobScheduler.Refusal:
+            var refusal = APIError(.tooManyRequests, code: "QUEUE_FULL", error.description)
+            if case .shuttingDown = error { refusal = APIError(.serviceUnavailable, code: "DRAINING", error.description) }
+            refusal.headers[.retryAfter] = "5"
+            return refusal
         case let error as ModelImages.NotAvailable:
             return .notFound(error.description, code: "IMAGE_NOT_AVAILABLE")
         case let error as ModelFile.Invalid:

@@ -88,6 +88,16 @@ public final class SQLiteModelStore: ModelStore {
         }
     }
 
+    public func jobCounts() async throws -> [JobStatus: Int] {
+        try await database.read { db in
+            var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM job GROUP BY status") {
+                if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+            return counts
+        }
+    }
+
     public func appendCurvePoint(jobId: String, sequence: Int, point: CurvePoint) async throws {
         let json = String(decoding: try JSONEncoder().encode(point), as: UTF8.self)
         try await database.write { db in

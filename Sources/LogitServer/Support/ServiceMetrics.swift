@@ -1,0 +1,89 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Prometheus
+
+/// What operators scrape at `GET /metrics` (Prometheus text format). The service owns its registry, so tests can
+/// read it and several applications in one process do not share counters.
+public final class ServiceMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let inFlight: Gauge
+    static let durationBuckets: [Duration] = [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        inFlight = registry.makeGauge(name: "logit_http_requests_in_flight", help: "HTTP requests being handled")
+    }
+
+    func requestStarted() { inFlight.increment() }
+
+    func requestFinished(method: String, route: String, status: Int, duration: Duration) {
+        inFlight.decrement()
+        let labels = [("method", method), ("route", route), ("status", String(status))]
+        registry.makeCounter(name: "logit_http_requests_total", labels: labels, help: "HTTP requests answered")
+            .increment()
+        registry.makeDurationHistogram(name: "logit_http_request_duration_seconds", labels: labels,
+                                       buckets: Self.durationBuckets, help: "HTTP request latency").record(duration)
+    }
+
+    func predicted(model: String, version: Int, count: Int) {
+        registry.makeCounter(name: "logit_predictions_total", labels: [("model", model), ("version", String(version))],
+                             help: "Images classified").increment(by: Int64(count))
+    }
+
+    func trainingFinished(samplesPerSecond: Double) {
+        registry.makeGauge(name: "logit_training_samples_per_second",
+                           help: "Training rows processed per second by the last finished job").set(to: samplesPerSecond)
+    }
+
+    /// Gauges computed when scraped: jobs by state and the queue's depth.
+    func refresh(jobCounts: [String: Int], queueDepth: Int) {
+        for (state, count) in jobCounts {
+            registry.makeGauge(name: "logit_jobs", labels: [("state", state)], help: "Training jobs by state")
+                .set(to: Double(count))
+        }
+        registry.makeGauge(name: "logit_job_queue_depth", help: "Jobs waiting to run").set(to: Double(queueDepth))
+    }
+}
+
+/// Counts and times every request by method, matched route and status, and tracks requests in flight.
+struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServiceMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let started = ContinuousClock.now
+        metrics.requestStarted()
+        // The error middleware inside this one has already turned errors into responses.
+        let response = try await next(request, context)
+        metrics.requestFinished(method: request.method.rawValue, route: context.endpointPath ?? "unmatched",
+                                status: Int(response.status.code), duration: started.duration(to: .now))
+        return response
+    }
+}
+
+/// Gives every request an id (the client's `X-Request-Id` if it sent a sane one), in the response header and in the
+/// request's log lines.
+struct RequestIdMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let incoming = request.headers[.requestId]
+        let id = incoming.flatMap { $0.count <= 128 && $0.allSatisfy { $0.isASCII && !$0.isWhitespace } ? $0 : nil }
+            ?? UUID().uuidString.lowercased()
+        var context = context
+        context.logger[metadataKey: "request_id"] = .string(id)
+        var response = try await next(request, context)
+        response.headers[.requestId] = id
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let requestId = Self("X-Request-Id")!
+}

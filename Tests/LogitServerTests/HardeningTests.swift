@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LogitServer
+import NIOCore
+import Testing
+
+@Suite struct HardeningTests {
+    @Test func metricsMoveWithRequestsJobsAndPredictions() async throws {
+        let metrics = ServiceMetrics()
+        let app = try await buildApplication(testConfiguration(), metrics: metrics)
+        try await app.test(.router) { client in
+            _ = try await client.waitForJob(try await client.submit(smallJob))
+            for _ in 0..<3 { _ = try await client.request(.post, "/predict", try examplePixels(7)) }
+            _ = try await client.request(.post, "/predict", #"{"pixels":[1]}"#)
+            let text = String(buffer: try await client.request(.get, "/metrics").body)
+            #expect(text.contains(#"logit_http_requests_total{method="POST",route="/predict",status="200"} 3"#))
+            #expect(text.contains(#"logit_http_requests_total{method="POST",route="/predict",status="400"} 1"#))
+            #expect(text.contains(#"logit_predictions_total{model="small",version="1"} 3"#))
+            #expect(text.contains(#"logit_jobs{state="succeeded"} 1"#))
+            #expect(text.contains("logit_job_queue_depth 0"))
+            #expect(text.contains("logit_http_request_duration_seconds_bucket"))
+            #expect(text.contains("logit_training_samples_per_second"))
+        }
+    }
+
+    @Test func everyAnswerCarriesARequestId() async throws {
+        let app = try await buildApplication(testConfiguration())
+        try await app.test(.router) { client in
+            let generated = try await client.request(.get, "/healthz/live")
+            #expect((generated.headers[.init("X-Request-Id")!]?.count ?? 0) >= 32)
+            let echoed = try await client.execute(uri: "/nope", method: .get, headers: [.init("X-Request-Id")!: "abc-123"]) { $0 }
+            #expect(echoed.status == .notFound && echoed.headers[.init("X-Request-Id")!] == "abc-123")
+        }
+    }
+
+    @Test func apiKeysGuardChangesButNotPredictions() async throws {
+        var configuration = testConfiguration()
+        configuration.apiKeys = ["first-key", "second-key"]
+        let app = try await buildApplication(configuration)
+        try await app.test(.router) { client in
+            let anonymous = try await client.request(.post, "/train", smallJob)
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[.wwwAuthenticate] == "Bearer")
+            #expect(try json(anonymous)["code"] as? String == "UNAUTHORIZED")
+            let wrong = try await client.execute(uri: "/train", method: .post, headers: [.authorization: "Bearer first-ke"],
+                                                 body: ByteBuffer(string: smallJob)) { $0 }
+            #expect(wrong.status == .unauthorized)
+            let right = try await client.execute(uri: "/train", method: .post, headers: [.authorization: "Bearer second-key"],
+                                                 body: ByteBuffer(string: smallJob)) { $0 }
+            #expect(right.status == .accepted)
+            let id = try #require((try json(right)["job"] as? [String: Any])?["id"] as? String)
+            _ = try await client.waitForJob(id)
+            #expect(try await client.request(.get, "/models").status == .ok)
+            #expect(try await client.request(.post, "/predict", try examplePixels(7)).status == .ok)
+            #expect(try await client.request(.delete, "/models/small/versions/1").status == .unauthorized)
+            #expect(try await client.request(.put, "/models/small/aliases/x", #"{"version":1}"#).status == .unauthorized)
+            #expect(try await client.request(.post, "/jobs/\(id)/cancel").status == .unauthorized)
+        }
+        configuration.protectReads = true
+        let strict = try await buildApplication(configuration)
+        try await strict.test(.router) { client async throws in
+            #expect(try await client.request(.get, "/models").status == .unauthorized)
+            #expect(try await client.request(.post, "/predict", try examplePixels(7)).status == .unauthorized)
+        }
+    }
+
+    @Test func corsAnswersOnlyTheAllowedOrigins() async throws {
+        var configuration = testConfiguration()
+        configuration.corsAllowedOrigins = ["https://app.example"]
+        let app = try await buildApplication(configuration)
+        try await app.test(.router) { client in
+            let allowed = try await client.execute(uri: "/healthz/live", method: .get, headers: [.origin: "https://app.example"]) { $0 }
+            #expect(allowed.headers[.accessControlAllowOrigin] == "https://app.example")
+            let preflight = try await client.execute(
+                uri: "/predict", method: .options,
+                headers: [.origin: "https://app.example", .accessControlRequestMethod: "POST"]) { $0 }
+            #expect(preflight.status == .noContent && preflight.headers[.accessControlAllowMethods]?.contains("POST") == true)
+            let other = try await client.execute(uri: "/healthz/live", method: .get, headers: [.origin: "https://evil.example"]) { $0 }
+            #expect(other.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+
+    @Test func aFullQueueAnswers429AndTooMuchWorkIsRefused() async throws {
+        var configuration = testConfiguration()
+        configuration.maxQueuedJobs = 1
+        configuration.maxWorkPerJob = 3_000_000
+        let app = try await buildApplication(configuration)
+        try await app.test(.router) { client in
+            let tooMuch = try await client.request(.post, "/train", #"{"epochs":100}"#)
+            #expect(tooMuch.status == .badRequest)
+            let long = #"{"optimizer":"gd","epochs":50}"#
+            let running = try await client.submit(long)
+            var statuses: [Int] = []
+            var ids: [String] = []
+            for _ in 0..<3 {
+                let response = try await client.request(.post, "/train", long)
+                statuses.append(Int(response.status.code))
+                if response.status == .tooManyRequests {
+                    #expect(response.headers[.retryAfter] == "5")
+                    #expect(try json(response)["code"] as? String == "QUEUE_FULL")
+                } else if let id = (try json(response)["job"] as? [String: Any])?["id"] as? String {
+                    ids.append(id)
+                }
+            }
+            // One job may wait; the ones beyond are refused (the first may already have left the queue to run).
+            #expect(statuses.contains(429))
+            for id in [running] + ids { _ = try await client.request(.post, "/jobs/\(id)/cancel") }
+        }
+    }
+
+    @Test func staticFilesNeverEscapePublic() async throws {
+        let app = try await buildApplication(testConfiguration())
+        try await app.test(.router) { client in
+            for uri in ["/../Package.swift", "/%2e%2e/Package.swift", "/..%2fPackage.swift", "/%2e%2e%2f%2e%2e%2fetc/passwd",
+                        "/public/../Package.swift"] {
+                let response = try await client.request(.get, uri)
+                #expect(response.status.code >= 400 && response.status.code < 500, "\(uri)")
+                #expect(!String(buffer: response.body).contains("PackageDescription"), "\(uri)")
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+// Small DOM helpers: element creation without innerHTML (so service text is never parsed as HTML).
+
+/**
+ * Creates an element. `attributes` keys: `class`, `text`, `dataset` (object), `on` (event -> handler),
+ * boolean values set/omit the attribute, anything else is set with setAttribute.
+ */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') element.className = value;
+    else if (key === 'text') element.textContent = value;
+    else if (key === 'dataset') Object.assign(element.dataset, value);
+    else if (key === 'on') for (const [event, handler] of Object.entries(value)) element.addEventListener(event, handler);
+    else if (key === 'style' && typeof value === 'object') Object.assign(element.style, value);
+    else if (value === true) element.setAttribute(key, '');
+    else element.setAttribute(key, String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+function append(parent, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces all children of `parent`. */
+export function replaceChildren(parent, ...children) {
+  parent.replaceChildren();
+  append(parent, children);
+}
+
+export const byId = (id) => document.getElementById(id);
+
+/** Reads a CSS custom property (e.g. '--text') from the document, for canvas drawing. */
+export function cssVariable(name, element = document.documentElement) {
+  return getComputedStyle(element).getPropertyValue(name).trim();
+}
+
+/** Starts a download of `text` as a file. */
+export function downloadText(filename, text, type = 'text/csv') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = h('a', { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
