@@ -98,8 +98,11 @@ func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
                      maxUploadBytes: services.configuration.maxUploadBytes)
         .addRoutes(to: router.group("models"))
     ImagesController(store: services.store, datasets: services.datasets).addRoutes(to: router.group("models"))
-    PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
-                      maxBatchInstances: services.configuration.maxBatchInstances).addRoutes(to: router)
+    let predictor = PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
+                                      maxBatchInstances: configuration.maxBatchInstances)
+    predictor.addRoutes(to: router)
+    InferenceProtocolController(store: services.store, cache: services.cache, predictor: predictor,
+                                draining: services.draining, maxBodyBytes: limit).addRoutes(to: router.group("v2"))
     DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)
         .addRoutes(to: router)
     return router

@@ -30,17 +30,9 @@ struct PredictController {
         }
     }
 
-    private func predict(_ body: PredictRequest, with servable: ServableModel) throws -> JSONResponse<PredictionsView> {
-        let instances: [[Float]]
-        switch (body.pixels, body.instances) {
-        case (let pixels?, nil): instances = [pixels]
-        case (nil, let batch?): instances = batch
-        case (nil, nil):
-            throw APIError.badRequest("send one image as 'pixels' or a batch as 'instances'", code: "NO_INPUT")
-        case (.some, .some):
-            throw APIError.badRequest("send either 'pixels' or 'instances', not both", code: "AMBIGUOUS_INPUT")
-        }
-        if instances.isEmpty { throw APIError.badRequest("'instances' is empty", code: "EMPTY_BATCH") }
+    /// Checks every row (exactly `featureCount` finite values, 0...255 for images) and classifies it. Shared with the
+    /// Open Inference Protocol endpoint. `field` names a row in error messages.
+    func predictions(for instances: [[Float]], field: (Int) -> String, with servable: ServableModel) throws -> [Prediction] {
         if instances.count > maxBatchInstances {
             throw APIError(.contentTooLarge, code: "BATCH_TOO_LARGE",
                            "\(instances.count) instances is more than the limit of \(maxBatchInstances) per request")
@@ -49,15 +41,14 @@ struct PredictController {
         let featureCount = metadata.featureCount
         let isImage = metadata.imageShape != nil
         for (index, values) in instances.enumerated() {
-            let field = body.pixels != nil ? "pixels" : "instances[\(index)]"
             guard values.count == featureCount else {
                 throw APIError.badRequest(
-                    "\(field) has \(values.count) values; model '\(metadata.name)' takes exactly \(featureCount)"
+                    "\(field(index)) has \(values.count) values; model '\(metadata.name)' takes exactly \(featureCount)"
                         + (isImage ? " (28x28 pixels, row-major)" : ""), code: "WRONG_INPUT_SIZE")
             }
             for value in values where !value.isFinite || (isImage && !(0...255).contains(value)) {
                 throw APIError.badRequest(
-                    "\(field) holds \(value); every value must be a finite number" + (isImage ? " in 0...255" : ""),
+                    "\(field(index)) holds \(value); every value must be a finite number" + (isImage ? " in 0...255" : ""),
                     code: "VALUE_OUT_OF_RANGE")
             }
         }
@@ -80,6 +71,23 @@ struct PredictController {
             predictions.append(Prediction(label: metadata.classes[best], probabilities: probabilities))
         }
         metrics.predicted(model: metadata.name, version: metadata.version, count: predictions.count)
+        return predictions
+    }
+
+    private func predict(_ body: PredictRequest, with servable: ServableModel) throws -> JSONResponse<PredictionsView> {
+        let instances: [[Float]]
+        switch (body.pixels, body.instances) {
+        case (let pixels?, nil): instances = [pixels]
+        case (nil, let batch?): instances = batch
+        case (nil, nil):
+            throw APIError.badRequest("send one image as 'pixels' or a batch as 'instances'", code: "NO_INPUT")
+        case (.some, .some):
+            throw APIError.badRequest("send either 'pixels' or 'instances', not both", code: "AMBIGUOUS_INPUT")
+        }
+        if instances.isEmpty { throw APIError.badRequest("'instances' is empty", code: "EMPTY_BATCH") }
+        let metadata = servable.metadata
+        let predictions = try predictions(
+            for: instances, field: { body.pixels != nil ? "pixels" : "instances[\($0)]" }, with: servable)
         return JSONResponse(PredictionsView(model: ModelReference(name: metadata.name, version: metadata.version),
                                             predictions: predictions))
     }

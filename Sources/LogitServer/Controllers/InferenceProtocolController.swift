@@ -1,0 +1,187 @@
+import Foundation
+import Hummingbird
+import LogitCore
+import LogitJobs
+import LogitStore
+
+/// The KServe V2 / Open Inference Protocol REST endpoints: server and model metadata, health, and `infer` with an
+/// FP32 (or UINT8) `[N, features]` input, answered with FP32 probabilities and INT64 labels.
+struct InferenceProtocolController {
+    let store: any ModelStore
+    let cache: ModelCache
+    let predictor: PredictController
+    let draining: DrainingFlag
+    let maxBodyBytes: Int
+
+    func addRoutes(to v2: RouterGroup<some RequestContext>) {
+        v2.get { _, _ in JSONResponse(ServerMetadata()) }
+        v2.get("health/live") { _, _ in JSONResponse(["live": true]) }
+        v2.get("health/ready") { _, _ in
+            if draining.isDraining { throw APIError(.serviceUnavailable, code: "DRAINING", "the service is shutting down") }
+            return JSONResponse(["ready": true])
+        }
+        for prefix in ["models/:name", "models/:name/versions/:version"] {
+            v2.get(RouterPath(prefix)) { _, context in
+                let servable = try await servable(context)
+                let summary = try await store.model(named: servable.metadata.name)
+                return JSONResponse(ModelMetadata(servable, versions: summary?.versions.map { String($0.version) } ?? []))
+            }
+            v2.get(RouterPath(prefix + "/ready")) { _, context in
+                _ = try await servable(context)
+                return JSONResponse(["ready": true])
+            }
+            v2.post(RouterPath(prefix + "/infer")) { request, context in
+                let servable = try await servable(context)
+                let body = try await APICoding.decode(InferRequest.self, from: request, limit: maxBodyBytes)
+                return try infer(body, with: servable)
+            }
+        }
+    }
+
+    private func servable(_ context: some RequestContext) async throws -> ServableModel {
+        let name = try ModelsController.name(context)
+        let reference = try context.parameters.get("version").map { text -> VersionReference in
+            guard TrainingPlan.isValidName(text) else {
+                throw APIError.badRequest("a version is a number, 'latest' or an alias", code: "INVALID_VERSION")
+            }
+            return VersionReference(text)
+        }
+        return try await cache.servable(name: name, reference: reference ?? .latest)
+    }
+
+    private func infer(_ body: InferRequest, with servable: ServableModel) throws -> JSONResponse<InferResponse> {
+        guard body.inputs.count == 1, let input = body.inputs.first else {
+            throw APIError.badRequest("send exactly one input tensor, [N, \(servable.metadata.featureCount)]", code: "INVALID_INPUT")
+        }
+        let features = servable.metadata.featureCount
+        guard ["FP32", "FP64", "UINT8", "INT32", "INT64"].contains(input.datatype) else {
+            throw APIError.badRequest("datatype \(input.datatype) is not supported; send FP32 or UINT8", code: "INVALID_DATATYPE")
+        }
+        guard input.shape.count == 2, input.shape[1] == features, input.shape[0] >= 1 else {
+            throw APIError.badRequest("the input's shape must be [N, \(features)], not \(input.shape)", code: "INVALID_SHAPE")
+        }
+        guard input.data.values.count == input.shape[0] * features else {
+            throw APIError.badRequest("the shape \(input.shape) needs \(input.shape[0] * features) values, not \(input.data.values.count)",
+                                      code: "INVALID_SHAPE")
+        }
+        let rows = (0..<input.shape[0]).map { Array(input.data.values[$0 * features..<($0 + 1) * features]) }
+        let predictions = try predictor.predictions(for: rows, field: { "inputs[0] row \($0)" }, with: servable)
+        let metadata = servable.metadata
+        let labels: [Int64] = predictions.map { prediction in
+            if case .integer(let value) = prediction.label { return Int64(value) }
+            return Int64(metadata.classes.firstIndex(of: prediction.label) ?? 0)
+        }
+        var outputs = [
+            InferResponse.Output(name: "probabilities", shape: [rows.count, metadata.classes.count], datatype: "FP32",
+                                 data: .floats(predictions.flatMap(\.probabilities))),
+            InferResponse.Output(name: "label", shape: [rows.count], datatype: "INT64", data: .integers(labels)),
+        ]
+        if let requested = body.outputs?.map(\.name), !requested.isEmpty {
+            let unknown = requested.filter { $0 != "probabilities" && $0 != "label" }
+            if !unknown.isEmpty {
+                throw APIError.badRequest("unknown output(s) \(unknown); outputs are 'probabilities' and 'label'", code: "INVALID_OUTPUT")
+            }
+            outputs = outputs.filter { requested.contains($0.name) }
+        }
+        return JSONResponse(InferResponse(modelName: metadata.name, modelVersion: String(metadata.version), id: body.id,
+                                          outputs: outputs))
+    }
+
+    struct ServerMetadata: Encodable {
+        var name = "logit"
+        var version = "1"
+        var extensions: [String] = []
+    }
+
+    struct Tensor: Encodable {
+        var name: String
+        var datatype: String
+        var shape: [Int]
+    }
+
+    struct ModelMetadata: Encodable {
+        var name: String
+        var versions: [String]
+        var platform = "logit"
+        var inputs: [Tensor]
+        var outputs: [Tensor]
+
+        init(_ servable: ServableModel, versions: [String]) {
+            name = servable.metadata.name
+            self.versions = versions
+            inputs = [Tensor(name: servable.metadata.imageShape != nil ? "pixels" : "features", datatype: "FP32",
+                             shape: [-1, servable.metadata.featureCount])]
+            outputs = [Tensor(name: "probabilities", datatype: "FP32", shape: [-1, servable.metadata.classes.count]),
+                       Tensor(name: "label", datatype: "INT64", shape: [-1])]
+        }
+    }
+
+    struct InferRequest: Decodable {
+        struct Input: Decodable {
+            var name: String
+            var shape: [Int]
+            var datatype: String
+            var data: FlatNumbers
+            var parameters: [String: String]?
+        }
+        struct RequestedOutput: Decodable { var name: String }
+        var id: String?
+        var inputs: [Input]
+        var outputs: [RequestedOutput]?
+        var parameters: [String: String]?
+    }
+
+    struct InferResponse: Encodable {
+        struct Output: Encodable {
+            enum Data: Encodable {
+                case floats([Float])
+                case integers([Int64])
+                func encode(to encoder: any Encoder) throws {
+                    var container = encoder.singleValueContainer()
+                    switch self {
+                    case .floats(let values): try container.encode(values)
+                    case .integers(let values): try container.encode(values)
+                    }
+                }
+            }
+            var name: String
+            var shape: [Int]
+            var datatype: String
+            var data: Data
+        }
+        var modelName: String
+        var modelVersion: String
+        var id: String?
+        var outputs: [Output]
+
+        enum CodingKeys: String, CodingKey {
+            case id, outputs
+            case modelName = "model_name"
+            case modelVersion = "model_version"
+        }
+    }
+}
+
+/// Tensor data as the protocol sends it, flat (`[1, 2, 3, 4]`) or nested (`[[1, 2], [3, 4]]`), flattened row-major.
+struct FlatNumbers: Decodable {
+    var values: [Float] = []
+
+    init(from decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        try Self.flatten(&container, into: &values, depth: 0)
+    }
+
+    private static func flatten(_ container: inout any UnkeyedDecodingContainer, into values: inout [Float], depth: Int) throws {
+        guard depth < 4 else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "tensor data is nested too deeply")
+        }
+        while !container.isAtEnd {
+            if let number = try? container.decode(Float.self) {
+                values.append(number)
+            } else {
+                var nested = try container.nestedUnkeyedContainer()
+                try flatten(&nested, into: &values, depth: depth + 1)
+            }
+        }
+    }
+}
