@@ -44,7 +44,7 @@ serve: build
 
 # Debug build; the numeric targets are compiled with -O by Package.swift, so training in tests stays fast.
 # Then the end-to-end checks of the built binary: model.h5 files read with Python's h5py give the service's
-# probabilities, and the command line works as a user runs it.
+# probabilities, the command line works as a user runs it, and kill -9 or SIGTERM loses nothing stored.
 test: deps
 	$(SWIFT) test $(TEST_ARGS)
 	$(MAKE) interop
@@ -54,6 +54,7 @@ interop:
 	python3 -m pip install --quiet --disable-pip-version-check h5py numpy
 	python3 scripts/check_h5py_interop.py .build/debug/logit
 	bash scripts/check_cli.sh .build/debug/logit
+	python3 scripts/check_durability.py .build/debug/logit
 
 clean:
 	rm -rf .build var

@@ -96,7 +96,8 @@ let package = Package(
         .executableTarget(
             name: "logit",
             dependencies: [
-                "LogitServer", "LogitJobs", "LogitData", "LogitStore", "LogitCore", "LogitImaging",
+                "LogitServer", "LogitJobs", "LogitData", "LogitStore", "LogitCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "LogitImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -39,6 +39,8 @@ public struct AppConfiguration: Sendable {
     public var maxQueuedJobs = 32
     /// Largest epochs x training rows one job may ask for.
     public var maxWorkPerJob = 100_000_000
+    /// On SIGTERM/SIGINT, how long in-flight requests and the job shutdown may take before the process stops.
+    public var shutdownGraceSeconds = 10
 
     public init() {}
 
@@ -75,6 +77,7 @@ public struct AppConfiguration: Sendable {
         configuration.corsAllowedOrigins = reader.stringArray(forKey: "cors_allowed_origins", default: [])
         configuration.maxQueuedJobs = reader.int(forKey: "max_queued_jobs", default: configuration.maxQueuedJobs)
         configuration.maxWorkPerJob = reader.int(forKey: "max_work_per_job", default: configuration.maxWorkPerJob)
+        configuration.shutdownGraceSeconds = reader.int(forKey: "shutdown_grace_seconds", default: configuration.shutdownGraceSeconds)
         if let level = Logger.Level(rawValue: reader.string(forKey: "log_level", default: "info")) {
             configuration.logLevel = level
         }
@@ -100,5 +103,6 @@ public struct AppConfiguration: Sendable {
         try check(maxBatchInstances >= 1, "max_batch_instances must be at least 1")
         try check(maxQueuedJobs >= 1, "max_queued_jobs must be at least 1")
         try check(maxWorkPerJob >= 1, "max_work_per_job must be at least 1")
+        try check(shutdownGraceSeconds >= 1, "shutdown_grace_seconds must be at least 1")
     }
 }

@@ -27,7 +27,32 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
         logger.logLevel = configuration.logLevel
         return logger
     }()
+    let services = try await makeServices(configuration, logger: logger, metrics: metrics)
+    if configuration.trainOnFirstRun, try await services.store.models().isEmpty,
+       try await services.store.jobs(limit: 1).isEmpty
+    {
+        let plan = try await TrainingPlan.resolve(
+            TrainRequest(), limits: configuration.trainingLimits, datasetNames: services.datasets.names,
+            loadDataset: { try await services.datasets.loaded($0) })
+        let job = try await services.scheduler.submit(plan)
+        logger.info("empty database: training the default model", metadata: ["job": "\(job.id)"])
+    }
 
+    let router = buildRouter(services)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "logit"),
+        onServerRunning: { channel in
+            logger.info("logit is serving", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        },
+        logger: logger)
+    app.addServices(JobShutdownService(scheduler: services.scheduler, draining: services.draining))
+    return app
+}
+
+
+/// Opens the store and data sets and starts the job scheduler (recovering jobs a dead process left behind).
+func makeServices(_ configuration: AppConfiguration, logger: Logger, metrics: ServiceMetrics) async throws -> AppServices {
     let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let store = try SQLiteModelStore(path: configuration.databasePath)
@@ -42,27 +67,9 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     }
     try await scheduler.recover()
 
-    let services = AppServices(
+    return AppServices(
         configuration: configuration, store: store, datasets: datasets, scheduler: scheduler, cache: cache,
         draining: DrainingFlag(), metrics: metrics)
-    if configuration.trainOnFirstRun, try await store.models().isEmpty, try await store.jobs(limit: 1).isEmpty {
-        let plan = try await TrainingPlan.resolve(
-            TrainRequest(), limits: configuration.trainingLimits, datasetNames: datasets.names,
-            loadDataset: { try await datasets.loaded($0) })
-        let job = try await scheduler.submit(plan)
-        logger.info("empty database: training the default model", metadata: ["job": "\(job.id)"])
-    }
-
-    let router = buildRouter(services)
-    var app = Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "logit"),
-        onServerRunning: { channel in
-            logger.info("logit is serving", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
-        },
-        logger: logger)
-    app.addServices(JobShutdownService(scheduler: scheduler, draining: services.draining))
-    return app
 }
 
 /// The routes of the service (see ../shared/docs/api-contract.md).

@@ -3,6 +3,7 @@ import Configuration
 import Foundation
 import LogitServer
 import Logging
+import ServiceLifecycle
 
 @main
 struct Logit: AsyncParsableCommand {
@@ -62,6 +63,11 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let app = try await buildApplication(settings)
-        try await app.runService()
+        // SIGTERM/SIGINT start a graceful shutdown: readiness turns 503, running jobs are cancelled and marked,
+        // in-flight requests finish, bounded by the grace period.
+        var group = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "logit"))
+        group.maximumGracefulShutdownDuration = .seconds(settings.shutdownGraceSeconds)
+        try await ServiceGroup(configuration: group).run()
     }
 }
