@@ -5,33 +5,45 @@ SWIFT ?= swift
 ARGS ?=
 TEST_ARGS ?=
 
-# Debian packages the build needs (C headers and pkg-config files).
+# Debian packages the build needs (C headers and pkg-config files), and those only the tests need (a real browser).
 DEB_PACKAGES := libsqlite3-dev zlib1g-dev libhdf5-dev libpng-dev pkg-config
+TEST_DEB_PACKAGES := chromium chromium-driver nodejs
 # sudo only when not already root.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help deps build serve test interop clean
+.PHONY: help deps test-deps install-debs build serve test end-to-end clean
 
 help:
 	@echo "make serve   install missing system packages, build (release), serve http://127.0.0.1:8080 on the bundled MNIST"
 	@echo "             extra flags of 'logit serve' go in ARGS, e.g. make serve ARGS=\"--port 9090\""
-	@echo "make test    the whole test suite (swift test, extra flags in TEST_ARGS; then the h5py interop check)"
+	@echo "make test    the whole test suite: swift test (extra flags in TEST_ARGS), then end-to-end checks of the"
+	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, a real headless browser"
 	@echo "make build   release build of the logit executable (.build/release/logit)"
 	@echo "make deps    install the missing Debian packages: $(DEB_PACKAGES)"
 	@echo "make clean   remove .build and var/ (the database)"
 
 deps:
+	@$(MAKE) --no-print-directory install-debs PACKAGES="$(DEB_PACKAGES)"
+
+test-deps: deps
+	@$(MAKE) --no-print-directory install-debs PACKAGES="$(TEST_DEB_PACKAGES)"
+	@command -v node >/dev/null 2>&1 || { echo "test-deps: node is missing"; exit 1; }
+	python3 -m pip install --quiet --disable-pip-version-check h5py numpy selenium
+
+# Installs the missing ones of $(PACKAGES) with apt-get.
+install-debs:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
-		echo "deps: no dpkg here (not Debian/Ubuntu): make sure SQLite, zlib, HDF5, libpng and pkg-config are installed"; \
+		echo "no dpkg here (not Debian/Ubuntu): make sure these are installed: $(PACKAGES)"; \
 		exit 0; \
 	fi; \
 	missing=""; \
-	for package in $(DEB_PACKAGES); do \
+	for package in $(PACKAGES); do \
+		if [ "$$package" = nodejs ] && command -v node >/dev/null 2>&1; then continue; fi; \
 		dpkg -s "$$package" >/dev/null 2>&1 || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-		echo "deps: installing$$missing"; \
+		echo "installing$$missing"; \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	fi
@@ -43,18 +55,21 @@ serve: build
 	.build/release/logit serve $(ARGS)
 
 # Debug build; the numeric targets are compiled with -O by Package.swift, so training in tests stays fast.
-# Then the end-to-end checks of the built binary: model.h5 files read with Python's h5py give the service's
-# probabilities, the command line works as a user runs it, and kill -9 or SIGTERM loses nothing stored.
-test: deps
+# Then the end-to-end checks of the built binary (see end-to-end).
+test: test-deps
 	$(SWIFT) test $(TEST_ARGS)
-	$(MAKE) interop
+	$(MAKE) end-to-end
 
-interop:
+# The page's JavaScript (Node's test runner); model.h5 files read with Python's h5py give the service's
+# probabilities; the command line works as a user runs it; kill -9 or SIGTERM loses nothing stored; and the page
+# works in a real headless Chromium (screenshot kept at $$LOGIT_SCREENSHOT, default /tmp/logit-page.png).
+end-to-end:
 	$(SWIFT) build --product logit
-	python3 -m pip install --quiet --disable-pip-version-check h5py numpy
+	node --test tests/js/
 	python3 scripts/check_h5py_interop.py .build/debug/logit
 	bash scripts/check_cli.sh .build/debug/logit
 	python3 scripts/check_durability.py .build/debug/logit
+	python3 scripts/check_browser.py .build/debug/logit
 
 clean:
 	rm -rf .build var

@@ -53,7 +53,7 @@ export const api = {
   predict: (pixels, model, version) => {
     const body = { pixels: Array.from(pixels) };
     if (model) body.model = model;
-    if (model && version !== undefined && version !== '') body.version = version;
+    if (model && version !== undefined && version !== '') body.version = /^\d+$/.test(String(version)) ? Number(version) : version;
     return request('POST', '/predict', body);
   },
 };

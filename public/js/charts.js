@@ -56,7 +56,7 @@ const defaultFormat = (value) => {
 export class LineChart {
   /**
    * @param {HTMLElement} container an element to fill (positioned relatively by the chart)
-   * @param {{label: string, yLabel: string, yFormat?: Function, emptyText?: string}} options
+   * @param {{label: string, yLabel: string, yFormat?: (value, precise, tickStep) => string, emptyText?: string}} options
    */
   constructor(container, options) {
     this.options = { yFormat: defaultFormat, emptyText: 'No data yet', ...options };
@@ -117,15 +117,19 @@ export class LineChart {
     }
     const context = this.canvas.getContext('2d');
     context.font = this.font();
-    const labelWidth = Math.max(...yTicks.map((tick) => context.measureText(this.options.yFormat(tick)).width));
+    const yStep = yTicks.length > 1 ? Math.abs(yTicks[1] - yTicks[0]) : 0;
+    const labelWidth = Math.max(...yTicks.map((tick) => context.measureText(this.options.yFormat(tick, false, yStep)).width));
     const plot = { left: Math.ceil(labelWidth) + 34, right: width - 14, top: 12, bottom: height - 42 };
     const xTicks = linearTicks(xMin, xMax, Math.max(2, Math.min(7, Math.floor((plot.right - plot.left) / 80))));
+    // Leave room for half of the last x label when its tick sits at the right edge.
+    const lastLabel = context.measureText(this.data.xFormat(xTicks[xTicks.length - 1])).width;
+    plot.right = width - Math.max(14, Math.ceil(lastLabel / 2) + 4);
     const y = this.data.logY
       ? (value) => plot.bottom - ((Math.log10(value) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * (plot.bottom - plot.top)
       : (value) => plot.bottom - ((value - yMin) / (yMax - yMin)) * (plot.bottom - plot.top);
     const x = (value) => plot.left + ((value - xMin) / (xMax - xMin)) * (plot.right - plot.left);
     const xInverse = (pixel) => xMin + ((pixel - plot.left) / (plot.right - plot.left)) * (xMax - xMin);
-    return { width, height, plot, x, y, xInverse, xTicks, yTicks, xMin, xMax };
+    return { width, height, plot, x, y, xInverse, xTicks, yTicks, yStep, xMin, xMax };
   }
 
   font(size = 12) {
@@ -156,7 +160,7 @@ export class LineChart {
       context.font = this.font(13);
       context.textAlign = 'center';
       context.textBaseline = 'middle';
-      context.fillText(this.options.emptyText, width / 2, height / 2);
+      context.fillText(this.data.emptyText || this.options.emptyText, width / 2, height / 2);
       this.tooltip.hidden = true;
       return;
     }
@@ -170,7 +174,7 @@ export class LineChart {
     this.drawCursor(context, layout, colors);
   }
 
-  drawAxes(context, { plot, x, y, xTicks, yTicks, height }, colors) {
+  drawAxes(context, { plot, x, y, xTicks, yTicks, yStep, height }, colors) {
     context.font = this.font();
     context.lineWidth = 1;
     // Grid and y tick labels.
@@ -181,7 +185,7 @@ export class LineChart {
       context.strokeStyle = colors.grid;
       context.beginPath(); context.moveTo(plot.left, py); context.lineTo(plot.right, py); context.stroke();
       context.fillStyle = colors.text;
-      context.fillText(this.options.yFormat(tick), plot.left - 6, py);
+      context.fillText(this.options.yFormat(tick, false, this.data.logY ? 0 : yStep), plot.left - 6, py);
     }
     // x tick labels.
     context.textAlign = 'center';
@@ -228,10 +232,10 @@ export class LineChart {
     });
     context.stroke();
     context.setLineDash([]);
-    if (!series.faded && points.length <= 40) {
+    if (!series.faded && points.length <= 25) {
       for (const [px, py] of points) {
         context.beginPath();
-        context.arc(layout.x(px), layout.y(py), 2.5, 0, Math.PI * 2);
+        context.arc(layout.x(px), layout.y(py), 2.25, 0, Math.PI * 2);
         context.fill();
       }
     }

@@ -12,7 +12,12 @@ export function h(tag, attributes = {}, ...children) {
     else if (key === 'text') element.textContent = value;
     else if (key === 'dataset') Object.assign(element.dataset, value);
     else if (key === 'on') for (const [event, handler] of Object.entries(value)) element.addEventListener(event, handler);
-    else if (key === 'style' && typeof value === 'object') Object.assign(element.style, value);
+    else if (key === 'style' && typeof value === 'object') {
+      for (const [property, setting] of Object.entries(value)) {
+        if (property.startsWith('--')) element.style.setProperty(property, setting);
+        else element.style[property] = setting;
+      }
+    }
     else if (value === true) element.setAttribute(key, '');
     else element.setAttribute(key, String(value));
   }

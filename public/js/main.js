@@ -1,0 +1,54 @@
+// Wires the panels together: the form starts jobs, the jobs list feeds the curves and refreshes the
+// models when a job succeeds, and "#models/NAME/VERSION" links open a version in the gallery.
+import { TrainForm } from './train-form.js';
+import { JobsPanel } from './jobs.js';
+import { CurvesPanel } from './curves.js';
+import { ModelStore } from './models.js';
+import { Gallery } from './gallery.js';
+import { DrawPanel } from './draw.js';
+
+const store = new ModelStore();
+const gallery = new Gallery(store, { onPlotVersion: (version) => curves.addVersion(version) });
+const curves = new CurvesPanel({ onRunsChanged: () => jobs.syncPlotted() });
+const jobs = new JobsPanel({
+  isPlotted: (id) => curves.has(id),
+  onPlotToggle: (job, on) => (on ? curves.addJob(job) : curves.remove(job.id)),
+  onUpdate: (list, changed) => {
+    curves.onJobsUpdated(list);
+    // On first load plot the running job, else the newest successful one, so the charts are not empty.
+    if (!jobs.initialised) {
+      jobs.initialised = true;
+      const first = list.find((job) => job.status === 'running') || list.find((job) => job.status === 'succeeded') || list[0];
+      if (first) curves.addJob(first);
+      return;
+    }
+    if (changed.some((job) => job.status === 'succeeded')) store.refresh();
+  },
+});
+const form = new TrainForm({
+  onSubmitted: (job) => {
+    curves.addJob(job);
+    jobs.refresh();
+  },
+});
+new DrawPanel(store);
+
+/** "#models/NAME/VERSION" selects that version in the gallery and scrolls to it. */
+function followHash() {
+  const match = /^#models\/([^/]+)(?:\/([^/]+))?$/.exec(location.hash);
+  if (match) gallery.select(decodeURIComponent(match[1]), match[2] ? decodeURIComponent(match[2]) : 'latest', { scroll: true });
+}
+window.addEventListener('hashchange', followHash);
+// A link to the version already in the address bar fires no hashchange: follow it anyway.
+document.addEventListener('click', (event) => {
+  const link = event.target.closest('a[href^="#models/"]');
+  if (link && link.getAttribute('href') === location.hash) followHash();
+});
+
+form.loadDatasets();
+jobs.start();
+store.refresh().then(() => {
+  const first = store.models[0];
+  if (location.hash.startsWith('#models/')) followHash();
+  else if (first) gallery.select(first.name, 'latest');
+});

@@ -1,0 +1,354 @@
+// The training form: fills in the service's defaults (which depend on the model and optimiser), shows
+// only the fields that apply, builds the POST /train body and shows validation errors by field.
+import { api, ApiError } from './api.js';
+import { h, byId, replaceChildren } from './dom.js';
+import { shortId } from './format.js';
+
+const MINI_BATCH = new Set(['sgd', 'momentum', 'adam']);
+
+/** The service's defaults for the fields that depend on other choices (see the README). */
+export function serviceDefaults({ model, optimizer, regularization, binary }) {
+  const chosenModel = model || (binary ? 'logistic' : 'softmax');
+  const chosenOptimizer = optimizer
+    || (chosenModel === 'mlp' ? 'adam' : ['l1', 'elastic_net'].includes(regularization) ? 'gd' : 'lbfgs');
+  const miniBatch = MINI_BATCH.has(chosenOptimizer);
+  return {
+    model: chosenModel,
+    optimizer: chosenOptimizer,
+    learning_rate: chosenOptimizer === 'adam' ? 0.001 : miniBatch ? 0.5 : 1,
+    batch_size: miniBatch ? 128 : 0,
+    epochs: chosenModel === 'mlp' ? 10 : chosenOptimizer === 'lbfgs' ? 100 : chosenOptimizer === 'gd' ? 200 : 5,
+    tolerance: chosenOptimizer === 'lbfgs' ? 1e-6 : 0,
+  };
+}
+
+/** Values that never depend on other fields. */
+const FIXED_DEFAULTS = {
+  hidden: 128, activation: 'relu', regularization: 'l2', lambda: 1e-4, l1_ratio: 0.5,
+  schedule: 'constant', decay_steps: 1000, every: 10, factor: 0.5, momentum: 0.9, nesterov: false,
+  early_stopping: false, patience: 3, restore_best: true, min_delta: 0, seed: 42, train_size: '',
+  validation_fraction: 0.1, eval_every: 0, name: '',
+};
+
+export class TrainForm {
+  constructor({ onSubmitted }) {
+    this.form = byId('train-form');
+    this.onSubmitted = onSubmitted;
+    this.datasets = [];
+    this.touched = new Set(); // names of fields the user has changed: their values are kept
+
+    this.form.addEventListener('input', (event) => this.onInput(event));
+    this.form.addEventListener('change', (event) => this.onInput(event));
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    byId('train-reset').addEventListener('click', () => this.reset());
+    this.reset();
+  }
+
+  control(name) {
+    return this.form.elements.namedItem(name);
+  }
+
+  value(name) {
+    const control = this.control(name);
+    return control.type === 'checkbox' ? control.checked : control.value;
+  }
+
+  setValue(name, value) {
+    const control = this.control(name);
+    if (control.type === 'checkbox') control.checked = Boolean(value);
+    else control.value = String(value);
+  }
+
+  async loadDatasets() {
+    try {
+      this.datasets = await api.datasets();
+    } catch (error) {
+      this.showGeneralError(`Could not load the data sets: ${error.message}`);
+      return;
+    }
+    const select = this.control('dataset');
+    const current = select.value;
+    replaceChildren(select, this.datasets.map((dataset) => h('option', { value: dataset.name, text: dataset.name })));
+    select.value = this.datasets.some((dataset) => dataset.name === current) ? current : (this.datasets[0]?.name ?? '');
+    this.onDatasetChanged();
+  }
+
+  get dataset() {
+    return this.datasets.find((dataset) => dataset.name === this.value('dataset'));
+  }
+
+  get binary() {
+    return this.form.querySelector('input[name="task-type"]:checked').value === 'binary';
+  }
+
+  /** Rebuilds the class pickers and applies the data set's default task. */
+  onDatasetChanged() {
+    const dataset = this.dataset;
+    if (!dataset) return;
+    byId('train-dataset-hint').textContent = dataset.description || '';
+    const defaultTask = dataset.default_task || { type: 'multiclass' };
+    for (const side of ['positive', 'negative']) {
+      const chosen = new Set(defaultTask[side] || []);
+      replaceChildren(byId(`task-${side}`), dataset.classes.map((label) => {
+        const id = `task-${side}-${label}`;
+        return h('span', { class: 'chip-check' },
+          h('input', { type: 'checkbox', id, name: `task-${side}`, value: label, checked: chosen.has(label) }),
+          h('label', { for: id, text: String(label) }));
+      }));
+    }
+    this.form.querySelector(`input[name="task-type"][value="${defaultTask.type}"]`).checked = true;
+    this.touched.delete('model');
+    this.refresh();
+  }
+
+  onInput(event) {
+    const name = event.target.name;
+    if (!name) return;
+    if (name === 'dataset') return event.type === 'change' && this.onDatasetChanged();
+    if (!name.startsWith('task-')) this.touched.add(name);
+    else this.touched.delete('model'); // a new task type brings its own default model
+    this.clearFieldError(event.target.closest('[data-field]'));
+    this.refresh();
+  }
+
+  reset() {
+    this.touched.clear();
+    for (const [name, value] of Object.entries(FIXED_DEFAULTS)) this.setValue(name, value);
+    this.form.querySelector('input[name="task-type"][value="multiclass"]').checked = true;
+    this.clearErrors();
+    byId('train-status').textContent = '';
+    if (this.datasets.length) this.onDatasetChanged();
+    else this.refresh();
+  }
+
+  /** Fills untouched fields with the current defaults and shows the fields that apply. */
+  refresh() {
+    const binary = this.binary;
+    const pick = (name) => (this.touched.has(name) ? this.value(name) : undefined);
+    const defaults = serviceDefaults({
+      model: pick('model'), optimizer: pick('optimizer'), regularization: this.value('regularization'), binary,
+    });
+    for (const name of ['model', 'optimizer', 'learning_rate', 'batch_size', 'epochs', 'tolerance']) {
+      if (!this.touched.has(name)) this.setValue(name, defaults[name]);
+    }
+    const model = this.value('model');
+    const optimizer = this.value('optimizer');
+    const regularization = this.value('regularization');
+    const schedule = this.value('schedule');
+    this.control('model').querySelector('option[value="logistic"]').disabled = !binary;
+    this.control('schedule').querySelector('option[value="line_search"]').disabled = optimizer !== 'gd';
+
+    const visible = {
+      mlp: model === 'mlp',
+      penalty: regularization !== 'none',
+      'elastic-net': regularization === 'elastic_net',
+      momentum: optimizer === 'momentum' || optimizer === 'adam',
+      nesterov: optimizer === 'momentum',
+      'schedule-inverse-time': schedule === 'inverse_time',
+      'schedule-step': schedule === 'step',
+      'schedule-factor': schedule === 'step' || schedule === 'exponential',
+      'early-stopping': this.value('early_stopping'),
+    };
+    for (const field of this.form.querySelectorAll('[data-show]')) field.hidden = !visible[field.dataset.show];
+    byId('task-classes').hidden = !binary;
+    byId('early-stopping-options').hidden = !this.value('early_stopping');
+    // The exponential schedule's factor defaults to 0.9, the step schedule's to 0.5.
+    if (!this.touched.has('factor')) this.setValue('factor', schedule === 'exponential' ? 0.9 : 0.5);
+
+    byId('train-learning-rate-hint').textContent = optimizer === 'lbfgs'
+      ? 'L-BFGS ignores it (line search).' : model === 'ridge' ? 'Ridge is solved in closed form.' : '';
+    byId('train-model-hint').textContent = {
+      softmax: 'Multinomial logistic regression', logistic: 'Sigmoid, two classes', ovr: 'One logistic model per class',
+      ridge: 'Least squares, closed form', mlp: 'One hidden layer, backprop',
+    }[model] || '';
+    byId('train-optimizer-hint').textContent = MINI_BATCH.has(optimizer) ? 'Mini-batch' : 'Full batch';
+    byId('train-batch-size-hint').textContent = MINI_BATCH.has(optimizer) ? 'Rows per update' : '0 = full batch';
+  }
+
+  /** Reads a number field; returns undefined when blank, throws a field error for bad input. */
+  numberField(name, errors) {
+    const control = this.control(name);
+    const raw = control.value.trim();
+    if (control.validity.badInput) {
+      errors.push({ field: control.closest('[data-field]').dataset.field, message: 'enter a number' });
+      return undefined;
+    }
+    if (raw === '') return undefined;
+    const value = Number(raw);
+    const fieldName = control.closest('[data-field]').dataset.field;
+    if (control.hasAttribute('data-integer') && !Number.isInteger(value)) {
+      errors.push({ field: fieldName, message: 'enter a whole number' });
+    } else if (control.hasAttribute('data-non-negative') && value < 0) {
+      errors.push({ field: fieldName, message: 'must be 0 or more' });
+    }
+    return value;
+  }
+
+  /** The POST /train body for what the form shows, plus client-side type errors. */
+  buildPlan() {
+    const errors = [];
+    const number = (name) => this.numberField(name, errors);
+    const plan = {};
+    const put = (key, value) => { if (value !== undefined && value !== '') plan[key] = value; };
+
+    put('name', this.value('name').trim());
+    put('dataset', this.value('dataset'));
+    if (this.binary) {
+      const chosen = (side) => [...this.form.querySelectorAll(`input[name="task-${side}"]:checked`)].map((box) => Number(box.value));
+      const task = { type: 'binary', positive: chosen('positive') };
+      const negative = chosen('negative');
+      if (negative.length) task.negative = negative;
+      plan.task = task;
+    } else {
+      plan.task = { type: 'multiclass' };
+    }
+    const model = this.value('model');
+    const optimizer = this.value('optimizer');
+    put('model', model);
+    if (model === 'mlp') {
+      put('hidden', number('hidden'));
+      put('activation', this.value('activation'));
+    }
+    const regularization = { type: this.value('regularization') };
+    if (regularization.type !== 'none') {
+      const lambda = number('lambda');
+      if (lambda !== undefined) regularization.lambda = lambda;
+    }
+    if (regularization.type === 'elastic_net') {
+      const ratio = number('l1_ratio');
+      if (ratio !== undefined) regularization.l1_ratio = ratio;
+    }
+    plan.regularization = regularization;
+    put('optimizer', optimizer);
+    put('learning_rate', number('learning_rate'));
+    if (optimizer === 'momentum' || optimizer === 'adam') put('momentum', number('momentum'));
+    if (optimizer === 'momentum') put('nesterov', this.value('nesterov'));
+
+    const schedule = { type: this.value('schedule') };
+    if (schedule.type === 'inverse_time') schedule.decay_steps = number('decay_steps');
+    if (schedule.type === 'step') schedule.every = number('every');
+    if (schedule.type === 'step' || schedule.type === 'exponential') schedule.factor = number('factor');
+    for (const key of Object.keys(schedule)) if (schedule[key] === undefined) delete schedule[key];
+    plan.schedule = schedule;
+
+    put('batch_size', number('batch_size'));
+    put('epochs', number('epochs'));
+    if (this.value('early_stopping')) {
+      const early = { restore_best: this.value('restore_best') };
+      const patience = number('patience');
+      const minDelta = number('min_delta');
+      if (patience !== undefined) early.patience = patience;
+      if (minDelta !== undefined) early.min_delta = minDelta;
+      plan.early_stopping = early;
+    }
+    put('seed', number('seed'));
+    put('train_size', number('train_size'));
+    put('validation_fraction', number('validation_fraction'));
+    put('eval_every', number('eval_every'));
+    put('tolerance', number('tolerance'));
+    return { plan, errors };
+  }
+
+  async submit() {
+    this.clearErrors();
+    const status = byId('train-status');
+    const { plan, errors } = this.buildPlan();
+    if (errors.length) {
+      this.showErrors(errors, 'Please correct the highlighted fields.');
+      status.textContent = '';
+      return;
+    }
+    const button = byId('train-submit');
+    button.disabled = true;
+    status.textContent = 'Submitting…';
+    try {
+      const job = await api.train(plan);
+      status.textContent = `Job ${shortId(job.id)} queued for model “${job.request.name}”.`;
+      this.onSubmitted?.(job);
+    } catch (error) {
+      status.textContent = '';
+      if (error instanceof ApiError && error.details.length) this.showErrors(error.details, error.message);
+      else this.showGeneralError(error.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  /** Puts each detail next to its field (or its closest parent, e.g. "task.positive" -> "task"). */
+  showErrors(details, summary) {
+    const unplaced = [];
+    let first = null;
+    for (const { field, message } of details) {
+      const wrapper = this.fieldWrapper(field);
+      if (!wrapper) {
+        unplaced.push(field ? `${field}: ${message}` : message);
+        continue;
+      }
+      if (wrapper.closest('details')) wrapper.closest('details').open = true;
+      let note = wrapper.querySelector(':scope > .field-error');
+      if (!note) {
+        note = h('p', { class: 'field-error', id: `${wrapper.dataset.field.replace(/\W/g, '-')}-error` });
+        wrapper.append(note);
+      }
+      note.textContent = note.textContent ? `${note.textContent}; ${message}` : message;
+      wrapper.classList.add('invalid');
+      const control = wrapper.querySelector('input:not([type="radio"]):not([type="checkbox"]), select') || wrapper.querySelector('input');
+      if (control) {
+        control.setAttribute('aria-invalid', 'true');
+        const describedBy = new Set((control.getAttribute('aria-describedby') || '').split(' ').filter(Boolean));
+        describedBy.add(note.id);
+        control.setAttribute('aria-describedby', [...describedBy].join(' '));
+        first ??= control;
+      }
+    }
+    if (unplaced.length) this.showGeneralError(unplaced.join('\n'));
+    else if (summary && !first) this.showGeneralError(summary);
+    const alert = byId('train-error');
+    if (first && alert.hidden) {
+      alert.textContent = `${details.length === 1 ? 'One field needs' : `${details.length} fields need`} attention.`;
+      alert.hidden = false;
+    }
+    first?.focus();
+  }
+
+  fieldWrapper(field) {
+    if (!field) return null;
+    const parts = field.split('.');
+    while (parts.length) {
+      const wrapper = this.form.querySelector(`[data-field="${CSS.escape(parts.join('.'))}"]`);
+      if (wrapper && !wrapper.hidden && !wrapper.closest('[hidden]')) return wrapper;
+      parts.pop();
+    }
+    return null;
+  }
+
+  showGeneralError(message) {
+    const alert = byId('train-error');
+    alert.textContent = message;
+    alert.hidden = false;
+  }
+
+  clearFieldError(wrapper) {
+    if (!wrapper || !wrapper.classList.contains('invalid')) return;
+    wrapper.classList.remove('invalid');
+    const note = wrapper.querySelector(':scope > .field-error');
+    for (const control of wrapper.querySelectorAll('[aria-invalid]')) {
+      control.removeAttribute('aria-invalid');
+      if (note) {
+        const rest = (control.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== note.id);
+        if (rest.length) control.setAttribute('aria-describedby', rest.join(' '));
+        else control.removeAttribute('aria-describedby');
+      }
+    }
+    note?.remove();
+  }
+
+  clearErrors() {
+    for (const wrapper of this.form.querySelectorAll('.invalid')) this.clearFieldError(wrapper);
+    byId('train-error').hidden = true;
+    byId('train-error').textContent = '';
+  }
+}

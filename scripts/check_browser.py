@@ -1,0 +1,607 @@
+#!/usr/bin/env python3
+"""Real-browser check of the Logit page (public/), in headless Chromium driven by Selenium.
+
+    python3 scripts/check_browser.py PATH/TO/logit
+
+Starts `logit serve` on a free loopback port with a fresh temporary database (from the repository
+root, so it finds data/ and public/), then checks that:
+  - the page loads, every form control has a label, and the service's defaults are filled in;
+  - a 400 from POST /train is shown next to the offending fields;
+  - a job started from the form streams curve points live into the charts (the count grows while
+    the job runs), and the CSV export has them;
+  - the resulting model version opens in the gallery with its metrics and its weight, mean and
+    misclassified images loaded; an alias can be set and removed;
+  - a stroke drawn on the canvas with the mouse gives a prediction with ten probability bars;
+  - real MNIST test digits re-rendered large, off centre, and re-sampled by the page's own
+    mnist-preprocess.js are classified by /predict like the original digits;
+  - the page fits a 390 px wide screen, and the browser console has no errors.
+Screenshots: $LOGIT_SCREENSHOT (default /tmp/logit-page.png) and the same name with "-390" for the
+narrow screen. Prints "browser: N passed, M failed" and exits non-zero on any failure.
+Needs: pip selenium; Debian chromium and chromium-driver (/usr/bin/chromedriver).
+"""
+
+import atexit
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MNIST = ROOT / "data" / "mnist"
+MODEL_NAME = "browser-check"
+# A job long enough (about 270 curve points, a few seconds) to watch points arrive while it runs.
+TRAINING_FORM = {
+    "train-name": MODEL_NAME,
+    "train-batch-size": "50",
+    "train-epochs": "20",
+    "train-train-size": "3000",
+    "train-eval-every": "4",
+}
+RESAMPLED_DIGITS = 20
+# The re-sampling check asks a reasonably trained model (L-BFGS on 20,000 rows, ~92% accuracy, a few
+# seconds), so that it compares the pre-processing rather than a weak model's coin flips.
+REFERENCE_MODEL = {"name": "resample-reference", "train_size": 20000, "epochs": 60}
+
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import TimeoutException, WebDriverException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions import interaction
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.actions.pointer_input import PointerInput
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+except ImportError:  # pragma: no cover - reported to the user
+    print("check_browser.py needs Selenium: python3 -m pip install selenium", file=sys.stderr)
+    print("browser: 0 passed, 1 failed")
+    sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# The service
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`logit serve` on a free port with a throw-away database; always stopped by stop()."""
+
+    def __init__(self, binary):
+        self.binary = str(Path(binary).resolve())
+        self.directory = Path(tempfile.mkdtemp(prefix="logit-browser-"))
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = None
+        self.log_path = self.directory / "server.log"
+
+    def start(self, timeout=60):
+        self.log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [self.binary, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--database", str(self.directory / "logit.sqlite"), "--no-train-on-first-run"],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"logit serve exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz/ready", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"logit serve was not ready within {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines=30):
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.process = None
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def request(self, method, path, body=None, timeout=30):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.base}{path}", data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+
+# ---------------------------------------------------------------------------------------------
+# MNIST test digits
+
+
+def read_idx(name, header):
+    with gzip.open(MNIST / name, "rb") as stream:
+        return stream.read()[header:]
+
+
+def test_digits(count):
+    images = read_idx("t10k-images-idx3-ubyte.gz", 16)
+    labels = read_idx("t10k-labels-idx1-ubyte.gz", 8)
+    return [(list(images[i * 784:(i + 1) * 784]), labels[i]) for i in range(count)]
+
+
+def centre_and_box(pixels):
+    total = sum(pixels)
+    xs = [i % 28 for i, value in enumerate(pixels) if value > 0]
+    ys = [i // 28 for i, value in enumerate(pixels) if value > 0]
+    cx = sum((i % 28) * value for i, value in enumerate(pixels)) / total
+    cy = sum((i // 28) * value for i, value in enumerate(pixels)) / total
+    return (cx, cy), (max(xs) - min(xs) + 1, max(ys) - min(ys) + 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# The browser
+
+
+def make_driver(width=1400, height=1000):
+    options = webdriver.ChromeOptions()
+    for binary in (os.environ.get("CHROME_BIN"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"):
+        if binary and Path(binary).exists():
+            options.binary_location = binary
+            break
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--hide-scrollbars", "--force-device-scale-factor=1", f"--window-size={width},{height}",
+                     "--disable-background-networking", "--no-first-run", "--lang=en-GB"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver_path = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
+    return driver
+
+
+def wait(driver, timeout, condition, message):
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: condition(d), message)
+
+
+def js(driver, script, *arguments):
+    return driver.execute_script(script, *arguments)
+
+
+def scroll_to(driver, element):
+    js(driver, "arguments[0].scrollIntoView({block: 'center'})", element)
+
+
+def click(driver, element):
+    """Clicks like a user, after centring the element (the sticky header may cover the top edge)."""
+    scroll_to(driver, element)
+    element.click()
+    return element
+
+
+def set_value(driver, element_id, value):
+    element = driver.find_element(By.ID, element_id)
+    scroll_to(driver, element)
+    element.clear()
+    element.send_keys(value)
+
+
+def full_page_screenshot(driver, path, width):
+    driver.set_window_size(width, 1000)
+    time.sleep(0.5)
+    height = js(driver, "return Math.ceil(document.documentElement.scrollHeight)")
+    driver.set_window_size(width, min(height, 16000))
+    time.sleep(0.8)  # let the charts redraw at the new size
+    js(driver, "window.scrollTo(0, 0)")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(path))
+
+
+class ConsoleLog:
+    """Collects the browser console; SEVERE entries are errors unless expected by the current step."""
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.errors = []
+
+    def collect(self, expected=()):
+        for entry in self.driver.get_log("browser"):
+            if entry.get("level") != "SEVERE":
+                continue
+            message = entry.get("message", "")
+            if any(re.search(pattern, message) for pattern in expected):
+                continue
+            self.errors.append(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks
+
+
+class Check:
+    def __init__(self, server, driver):
+        self.server = server
+        self.driver = driver
+        self.console = ConsoleLog(driver)
+        self.job_id = None
+        self.version = None
+
+    def page_loads(self):
+        driver = self.driver
+        driver.get(f"{self.server.base}/")
+        assert "Logit" in driver.title, driver.title
+        wait(driver, 15, lambda d: len(Select(d.find_element(By.ID, "train-dataset")).options) >= 2,
+             "the data sets were not loaded into the form")
+        wait(driver, 15, lambda d: d.find_element(By.ID, "jobs-summary").text != "", "the jobs list never loaded")
+        dataset = Select(driver.find_element(By.ID, "train-dataset"))
+        assert dataset.first_selected_option.get_attribute("value") in ("mnist", "breast-cancer-wisconsin", "fashion-mnist")
+        dataset.select_by_value("mnist")
+        # The service's defaults: L-BFGS, 100 epochs, lambda 1e-4, seed 42, learning rate 1.
+        values = {name: driver.find_element(By.ID, name).get_attribute("value")
+                  for name in ("train-optimizer", "train-epochs", "train-lambda", "train-seed", "train-learning-rate", "train-batch-size")}
+        assert values == {"train-optimizer": "lbfgs", "train-epochs": "100", "train-lambda": "0.0001",
+                          "train-seed": "42", "train-learning-rate": "1", "train-batch-size": "0"}, values
+        # Choosing SGD brings SGD's defaults (learning rate 0.5, 5 epochs, a batch size).
+        Select(driver.find_element(By.ID, "train-optimizer")).select_by_value("sgd")
+        assert driver.find_element(By.ID, "train-learning-rate").get_attribute("value") == "0.5"
+        assert driver.find_element(By.ID, "train-epochs").get_attribute("value") == "5"
+        assert int(driver.find_element(By.ID, "train-batch-size").get_attribute("value")) >= 1
+        unlabelled = js(driver, """
+            return [...document.querySelectorAll('input, select, button, textarea, canvas[tabindex]')]
+              .filter((el) => el.type !== 'hidden')
+              .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label')
+                                || el.getAttribute('aria-labelledby') || (el.textContent || '').trim()))
+              .map((el) => el.outerHTML.slice(0, 80));""")
+        assert not unlabelled, f"controls without a label: {unlabelled}"
+        favicon = js(driver, "return document.querySelector('link[rel~=icon]')?.href || ''")
+        assert favicon, "no favicon link"
+        self.console.collect()
+
+    def validation_errors_are_shown_by_field(self):
+        driver = self.driver
+        click(driver, driver.find_element(By.ID, "train-reset"))
+        set_value(driver, "train-epochs", "0")
+        set_value(driver, "train-lambda", "-1")
+        click(driver, driver.find_element(By.ID, "train-submit"))
+        epochs_error = wait(driver, 10, lambda d: d.find_elements(By.CSS_SELECTOR, '[data-field="epochs"] .field-error'),
+                            "no error shown next to Epochs")[0]
+        assert "1000" in epochs_error.text, epochs_error.text
+        lambda_error = driver.find_element(By.CSS_SELECTOR, '[data-field="regularization.lambda"] .field-error')
+        assert ">= 0" in lambda_error.text, lambda_error.text
+        assert driver.find_element(By.ID, "train-epochs").get_attribute("aria-invalid") == "true"
+        # The browser reports the 400 answer itself; that one is expected.
+        self.console.collect(expected=[r"/train .*400"])
+        click(driver, driver.find_element(By.ID, "train-reset"))
+        assert not driver.find_elements(By.CSS_SELECTOR, ".field-error"), "errors stayed after reset"
+
+    def training_streams_live_curves(self):
+        driver = self.driver
+        Select(driver.find_element(By.ID, "train-optimizer")).select_by_value("sgd")
+        more = driver.find_element(By.ID, "train-more")
+        if not more.get_attribute("open"):
+            click(driver, more.find_element(By.TAG_NAME, "summary"))
+        for element_id, value in TRAINING_FORM.items():
+            set_value(driver, element_id, value)
+        click(driver, driver.find_element(By.ID, "train-submit"))
+        status = wait(driver, 15, lambda d: "queued" in d.find_element(By.ID, "train-status").text and d.find_element(By.ID, "train-status"),
+                      "the form did not report a queued job")
+        self.job_id = wait(driver, 10, lambda d: js(d, "return document.querySelector('#curves-legend [data-run-id]')?.dataset.runId"),
+                           "the new job was not plotted")
+        # Sample the live point counter while the job runs.
+        counts_while_running = []
+        deadline = time.monotonic() + 180
+        final = None
+        while time.monotonic() < deadline:
+            state = js(driver, """
+                const row = document.querySelector(`#jobs-list [data-job-id="${arguments[0]}"]`);
+                const curves = document.getElementById('curves');
+                return {status: row?.dataset.status, received: Number(curves.dataset.pointsReceived),
+                        legend: document.querySelector(`#curves-legend [data-run-id="${arguments[0]}"]`)?.dataset.status};""",
+                self.job_id)
+            if state["status"] == "running":
+                counts_while_running.append(state["received"])
+            if state["legend"] in ("succeeded", "failed", "cancelled") and state["status"] in ("succeeded", "failed", "cancelled"):
+                final = state
+                break
+            time.sleep(0.25)
+        assert final, f"the job did not finish within 180 s ({status.text})"
+        assert final["status"] == "succeeded", f"job ended {final['status']}"
+        received = final["received"]
+        assert received > 1, f"only {received} points arrived through the event stream"
+        distinct = sorted(set(counts_while_running))
+        assert len(distinct) >= 2 and distinct[-1] > distinct[0], \
+            f"the point count did not grow while the job ran (samples while running: {distinct[:10]})"
+        drawn = int(js(driver, "return document.getElementById('curves').dataset.pointsDrawn"))
+        assert drawn >= received, f"{drawn} points drawn, {received} received"
+        # The loss chart has been drawn.
+        inked = js(driver, """
+            const canvas = document.querySelector('#chart-loss canvas');
+            const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            let count = 0; for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count++;
+            return count;""")
+        assert inked > 500, f"the loss chart looks empty ({inked} painted pixels)"
+        self.console.collect()
+        print(f"   {received} points received live; counter while running: {distinct[0]} .. {distinct[-1]}")
+
+    def curve_controls_work(self):
+        driver = self.driver
+        Select(driver.find_element(By.ID, "curves-x")).select_by_value("epoch")
+        click(driver, driver.find_element(By.CSS_SELECTOR, 'label[for="curves-log"]'))
+        slider = driver.find_element(By.ID, "curves-smoothing")
+        js(driver, "arguments[0].value = 0.6; arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", slider)
+        assert driver.find_element(By.ID, "curves-smoothing-value").text == "0.60"
+        canvas = driver.find_element(By.CSS_SELECTOR, "#chart-loss canvas")
+        scroll_to(driver, canvas)
+        ActionChains(driver).move_to_element_with_offset(canvas, 40, 0).perform()
+        tooltip = wait(driver, 5, lambda d: (lambda t: t if t.is_displayed() else None)(d.find_element(By.CSS_SELECTOR, "#chart-loss .chart-tooltip")),
+                       "hovering the loss chart shows no tooltip")
+        assert "Epoch" in tooltip.text and re.search(r"\d", tooltip.text), tooltip.text
+        csv = js(driver, """
+            return import('/js/curves.js').then(({curvesToCsv}) => curvesToCsv([{id: 'x', name: 'y', points: [{step: 1, epoch: 0.5, train_loss: 0.3}]}]));""")
+        assert csv.splitlines()[0].startswith("job_id,model,step,epoch"), csv
+        # Back to the defaults for the screenshots.
+        click(driver, driver.find_element(By.CSS_SELECTOR, 'label[for="curves-linear"]'))
+        js(driver, "arguments[0].value = 0; arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", slider)
+        Select(driver.find_element(By.ID, "curves-x")).select_by_value("step")
+        self.console.collect()
+
+    def gallery_shows_the_version(self):
+        driver = self.driver
+        link = wait(driver, 15, lambda d: d.find_elements(By.CSS_SELECTOR, f'#jobs-list [data-job-id="{self.job_id}"] .job-actions a'),
+                    "the finished job offers no link to its model")[0]
+        click(driver, link)
+        wait(driver, 15, lambda d: MODEL_NAME in d.find_element(By.ID, "version-title").text, "the version view did not open")
+        for image_id in ("version-weights", "version-mean-images", "version-misclassified"):
+            wait(driver, 20, lambda d: js(d, "const i = document.getElementById(arguments[0]); return i && i.complete && i.naturalWidth > 0", image_id),
+                 f"{image_id} did not load")
+        cells = driver.find_elements(By.CSS_SELECTOR, "#version-detail table.confusion td")
+        assert len(cells) == 100, f"{len(cells)} confusion-matrix cells"
+        coloured = js(driver, "return getComputedStyle(document.querySelector('.confusion td.diagonal')).backgroundColor")
+        assert coloured not in ("rgba(0, 0, 0, 0)", "transparent"), coloured
+        accuracy = driver.find_element(By.CSS_SELECTOR, "#version-detail .stat dd").text
+        assert re.fullmatch(r"\d+\.\d\d%", accuracy), accuracy
+        href = driver.find_element(By.XPATH, "//a[contains(., 'model.h5')]").get_attribute("href")
+        assert href.endswith(f"/models/{MODEL_NAME}/versions/1/model.h5"), href
+        self.console.collect()
+
+    def aliases_can_be_set_and_removed(self):
+        driver = self.driver
+        set_value(driver, "alias-name", "champion")
+        click(driver, driver.find_element(By.CSS_SELECTOR, ".alias-form button[type=submit]"))
+        wait(driver, 10, lambda d: "champion → v1" in d.find_element(By.ID, "version-detail").text, "the alias did not appear")
+        status, body = self.server.request("GET", f"/models/{MODEL_NAME}")
+        assert status == 200 and body["aliases"] == {"champion": 1}, body
+        remove = driver.find_element(By.CSS_SELECTOR, 'button[aria-label="Remove alias champion"]')
+        click(driver, remove)
+        wait(driver, 10, lambda d: "champion → v1" not in d.find_element(By.ID, "version-detail").text, "the alias was not removed")
+        self.console.collect()
+
+    def drawing_gives_a_prediction(self):
+        driver = self.driver
+        Select(driver.find_element(By.ID, "draw-model")).select_by_value(MODEL_NAME)
+        canvas = driver.find_element(By.ID, "draw-canvas")
+        scroll_to(driver, canvas)
+        size = canvas.size["width"]
+        # A "7": a bar across the top, then a long diagonal down to the left (offsets from the centre).
+        step = size / 20
+        path = [(-5, -7), (-2, -7), (1, -7), (5, -7), (4, -4), (3, -1), (2, 2), (1, 5), (0, 8)]
+        actions = ActionChains(driver, duration=20)
+        actions.move_to_element_with_offset(canvas, int(path[0][0] * step), int(path[0][1] * step)).click_and_hold()
+        for (x0, y0), (x1, y1) in zip(path, path[1:]):
+            actions.move_by_offset(int((x1 - x0) * step), int((y1 - y0) * step))
+        actions.release().perform()
+        wait(driver, 15, lambda d: d.find_element(By.ID, "prediction").get_attribute("data-label"), "no prediction appeared")
+        bars = driver.find_elements(By.CSS_SELECTOR, "#prediction-bars .prob-bar")
+        assert len(bars) == 10, f"{len(bars)} probability bars"
+        values = [bar.find_element(By.CSS_SELECTOR, ".prob-value").text for bar in bars]
+        assert all(re.fullmatch(r"\d+(\.\d)?%", value) for value in values), values
+        total = sum(float(value.rstrip("%")) for value in values)
+        assert 98 <= total <= 102, f"probabilities add up to {total}%"
+        ink = js(driver, """
+            const data = document.getElementById('draw-preview').getContext('2d').getImageData(0, 0, 28, 28).data;
+            let sum = 0; for (let i = 0; i < data.length; i += 4) sum += data[i]; return sum;""")
+        assert ink > 0, "the 28x28 preview is empty"
+        label = driver.find_element(By.ID, "prediction").get_attribute("data-label")
+        print(f"   the drawn 7 was read as {label}; bars: {' '.join(values)}")
+        self.console.collect()
+
+    def resampled_digits_are_classified_the_same(self):
+        """MNIST test digits drawn 9x larger, off centre, then re-sampled by the page's module."""
+        driver = self.driver
+        status, body = self.server.request("POST", "/train", REFERENCE_MODEL)
+        assert status == 202, body
+        job_id = body["job"]["id"]
+        digits = test_digits(RESAMPLED_DIGITS)
+        resampled = driver.execute_async_script("""
+            const [digits, done] = [arguments[0], arguments[arguments.length - 1]];
+            import('/js/mnist-preprocess.js').then(({toMnistPixels, alphaChannel}) => {
+              const small = document.createElement('canvas');
+              small.width = small.height = 28;
+              const big = document.createElement('canvas');
+              big.width = 340; big.height = 300;
+              const results = digits.map((pixels, index) => {
+                const image = small.getContext('2d').createImageData(28, 28);
+                pixels.forEach((value, i) => image.data.set([255, 255, 255, value], i * 4));
+                small.getContext('2d').putImageData(image, 0, 0);
+                const context = big.getContext('2d', {willReadFrequently: true});
+                context.clearRect(0, 0, big.width, big.height);
+                context.imageSmoothingEnabled = index % 2 === 0;  // both smooth and blocky enlargement
+                context.drawImage(small, 11 + (index % 4) * 19, 5 + (index % 3) * 13, 252, 252);
+                const data = context.getImageData(0, 0, big.width, big.height).data;
+                return Array.from(toMnistPixels(alphaChannel(data), big.width, big.height));
+              });
+              done(results);
+            }).catch((error) => done(String(error)));""", [pixels for pixels, _ in digits])
+        assert isinstance(resampled, list), resampled
+        for pixels in resampled:
+            (cx, cy), (width, height) = centre_and_box(pixels)
+            assert 13.5 <= cx <= 14.5 and 13.5 <= cy <= 14.5, (cx, cy)
+            assert max(width, height) == 20 and min(width, height) <= 20, (width, height)
+
+        deadline = time.monotonic() + 300
+        while True:
+            status, job = self.server.request("GET", f"/jobs/{job_id}")
+            if job.get("status") in ("succeeded", "failed", "cancelled") or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert job.get("status") == "succeeded", f"the reference model's job ended as {job.get('status')}: {job.get('error')}"
+
+        def labels(instances):
+            status, body = self.server.request("POST", "/predict", {"model": REFERENCE_MODEL["name"], "instances": instances})
+            assert status == 200, body
+            return [prediction["label"] for prediction in body["predictions"]]
+
+        original_labels = labels([pixels for pixels, _ in digits])
+        resampled_labels = labels(resampled)
+        differing = [(i, a, b) for i, (a, b) in enumerate(zip(original_labels, resampled_labels)) if a != b]
+        assert not differing, f"(digit, original label, re-sampled label) differ: {differing}"
+        correct = sum(label == truth for label, (_, truth) in zip(original_labels, digits))
+        print(f"   {len(digits)} digits (half enlarged smoothly, half blockily) re-sampled and classified as their"
+              f" originals; {correct} of them correctly")
+        self.console.collect()
+
+    def fits_a_narrow_screen(self):
+        driver = self.driver
+        wide = os.environ.get("LOGIT_SCREENSHOT", "/tmp/logit-page.png")
+        full_page_screenshot(driver, wide, 1400)
+        driver.set_window_size(390, 900)
+        time.sleep(0.8)
+        inner = js(driver, "return window.innerWidth")
+        overflow = js(driver, """
+            const limit = document.documentElement.clientWidth;
+            return [...document.querySelectorAll('body *')]
+              .filter((el) => el.getClientRects().length && !el.closest('.table-scroll, .site-nav, .chart-tooltip, .visually-hidden'))
+              .filter((el) => el.getBoundingClientRect().right > limit + 1)
+              .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + String(el.className).split(' ')[0]).slice(0, 8);""")
+        scroll_width = js(driver, "return document.documentElement.scrollWidth")
+        assert scroll_width <= inner + 1, f"the page scrolls sideways at {inner} px: {scroll_width} px wide; {overflow}"
+        assert not overflow, f"elements overflow a {inner} px screen: {overflow}"
+        base, extension = os.path.splitext(wide)
+        full_page_screenshot(driver, f"{base}-390{extension or '.png'}", 390)
+        print(f"   screenshots: {wide} and {base}-390{extension or '.png'}")
+        driver.set_window_size(1400, 1000)
+        self.console.collect()
+
+    def touch_drawing_on_a_phone(self):
+        """A finger draws a "1" on a 390 px wide screen: the pad must not scroll and must predict."""
+        driver = self.driver
+        driver.set_window_size(390, 844)
+        time.sleep(0.5)
+        click(driver, driver.find_element(By.ID, "draw-clear"))
+        wait(driver, 5, lambda d: not d.find_element(By.ID, "prediction").get_attribute("data-label"), "Clear kept the prediction")
+        canvas = driver.find_element(By.ID, "draw-canvas")
+        scroll_to(driver, canvas)
+        scroll_before = js(driver, "return window.scrollY")
+        box = js(driver, "const r = arguments[0].getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}", canvas)
+        finger = PointerInput(interaction.POINTER_TOUCH, "finger")
+        actions = ActionBuilder(driver, mouse=finger, duration=15)
+        x = int(box["x"] + box["w"] * 0.52)
+        actions.pointer_action.move_to_location(x, int(box["y"] + box["h"] * 0.15)).pointer_down()
+        for fraction in (0.3, 0.45, 0.6, 0.75, 0.88):
+            actions.pointer_action.move_to_location(x - int(box["w"] * 0.04 * fraction), int(box["y"] + box["h"] * fraction))
+        actions.pointer_action.pointer_up()
+        actions.perform()
+        wait(driver, 15, lambda d: d.find_element(By.ID, "prediction").get_attribute("data-label"), "no prediction after drawing by touch")
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#prediction-bars .prob-bar")) == 10
+        assert abs(js(driver, "return window.scrollY") - scroll_before) < 2, "drawing scrolled the page"
+        label = driver.find_element(By.ID, "prediction").get_attribute("data-label")
+        print(f"   a finger-drawn 1 was read as {label}")
+        driver.set_window_size(1400, 1000)
+        self.console.collect()
+
+    def console_has_no_errors(self):
+        self.console.collect()
+        assert not self.console.errors, "console errors:\n" + "\n".join(self.console.errors)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 2
+    binary = sys.argv[1]
+    if not os.access(binary, os.X_OK):
+        print(f"{binary} is not an executable", file=sys.stderr)
+        print("browser: 0 passed, 1 failed")
+        return 1
+    server = Server(binary)
+    atexit.register(server.stop)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    passed = failed = 0
+    driver = None
+    try:
+        server.start()
+        driver = make_driver()
+        check = Check(server, driver)
+        steps = [
+            ("page loads with the service's defaults and labelled controls", check.page_loads),
+            ("validation errors from POST /train are shown by their fields", check.validation_errors_are_shown_by_field),
+            ("a job started from the form streams its curve points live", check.training_streams_live_curves),
+            ("curve controls: epoch axis, log scale, smoothing, hover tooltip, CSV", check.curve_controls_work),
+            ("the model version opens in the gallery with metrics and images", check.gallery_shows_the_version),
+            ("an alias can be set and removed", check.aliases_can_be_set_and_removed),
+            ("a digit drawn with the mouse gets ten probability bars", check.drawing_gives_a_prediction),
+            ("re-rendered, re-sampled test digits are classified like the originals", check.resampled_digits_are_classified_the_same),
+            ("the page fits a 390 px screen (screenshots saved)", check.fits_a_narrow_screen),
+            ("a digit drawn by touch on a 390 px screen gets a prediction", check.touch_drawing_on_a_phone),
+            ("the browser console has no errors", check.console_has_no_errors),
+        ]
+        prerequisites_failed = False
+        for name, step in steps:
+            if prerequisites_failed and step not in (check.fits_a_narrow_screen, check.console_has_no_errors):
+                print(f"FAIL {name}: skipped because the page did not load")
+                failed += 1
+                continue
+            try:
+                step()
+                print(f"ok   {name}")
+                passed += 1
+            except (AssertionError, TimeoutException, WebDriverException, RuntimeError, KeyError, TypeError, ValueError) as error:
+                failed += 1
+                message = str(error).strip() or error.__class__.__name__
+                if isinstance(error, WebDriverException) and not isinstance(error, TimeoutException):
+                    message = error.msg or message
+                print(f"FAIL {name}: {message}")
+                if os.environ.get("LOGIT_CHECK_DEBUG"):
+                    traceback.print_exc()
+                if step is check.page_loads:
+                    prerequisites_failed = True
+    except Exception as error:  # the server or the browser could not start
+        failed += 1
+        print(f"FAIL setup: {error}")
+    finally:
+        if driver is not None:
+            try:
+                driver.quit()
+            except WebDriverException:
+                pass
+        server.stop()
+    print(f"browser: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
