@@ -11,6 +11,34 @@ enum Kernels {
         return sum
     }
 
+    /// Dot products of four rows with one weight vector, reading the weights once.
+    @inline(__always) @usableFromInline
+    static func dot4(_ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ a2: UnsafePointer<Float>,
+                     _ a3: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> (Float, Float, Float, Float) {
+        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+        for j in 0..<count {
+            let w = b[j]
+            s0 = Relaxed.multiplyAdd(a0[j], w, s0)
+            s1 = Relaxed.multiplyAdd(a1[j], w, s1)
+            s2 = Relaxed.multiplyAdd(a2[j], w, s2)
+            s3 = Relaxed.multiplyAdd(a3[j], w, s3)
+        }
+        return (s0, s1, s2, s3)
+    }
+
+    /// y += alpha.0 * x0 + alpha.1 * x1 + alpha.2 * x2 + alpha.3 * x3, reading and writing y once.
+    @inline(__always) @usableFromInline
+    static func axpy4(_ alpha: (Float, Float, Float, Float), _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>,
+                      _ x2: UnsafePointer<Float>, _ x3: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                      count: Int) {
+        for j in 0..<count {
+            var value = Relaxed.multiplyAdd(alpha.0, x0[j], y[j])
+            value = Relaxed.multiplyAdd(alpha.1, x1[j], value)
+            value = Relaxed.multiplyAdd(alpha.2, x2[j], value)
+            y[j] = Relaxed.multiplyAdd(alpha.3, x3[j], value)
+        }
+    }
+
     /// y += alpha * x
     @inline(__always) @usableFromInline
     static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {

@@ -114,10 +114,27 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
                     for i in 0..<count { rows[i] = dataRows[Int(positions[blockStart + i])] }
                     data.matrix.fill(rows: UnsafeBufferPointer(start: rows, count: count), transform: transform,
                                      into: workspace.inputs)
-                    for i in 0..<count {
+                    // Forward: logits of every row of the block, four rows at a time, so each class's weights
+                    // are read once per four rows rather than once per row.
+                    var i = 0
+                    while i + 4 <= count {
                         let x = workspace.inputs + i * d
-                        let z = logits
-                        for c in 0..<k { z[c] = biases[c] + Kernels.dot(x, weights + c * d, count: d) }
+                        for c in 0..<k {
+                            let (z0, z1, z2, z3) = Kernels.dot4(x, x + d, x + 2 * d, x + 3 * d, weights + c * d, count: d)
+                            logits[i * k + c] = biases[c] + z0
+                            logits[(i + 1) * k + c] = biases[c] + z1
+                            logits[(i + 2) * k + c] = biases[c] + z2
+                            logits[(i + 3) * k + c] = biases[c] + z3
+                        }
+                        i += 4
+                    }
+                    while i < count {
+                        for c in 0..<k { logits[i * k + c] = biases[c] + Kernels.dot(workspace.inputs + i * d, weights + c * d, count: d) }
+                        i += 1
+                    }
+                    // Loss, accuracy, and the derivative of the loss with respect to each logit (in place).
+                    for i in 0..<count {
+                        let z = logits + i * k
                         let target = Int(targets[Int(positions[blockStart + i])])
                         if kind == .logistic {
                             let margin = z[0]
@@ -150,12 +167,27 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
                             for c in 0..<k { z[c] = Float.exp(z[c] - logSum) }
                             z[target] -= 1
                         }
-                        if withGradient {
-                            let g = workspace.gradient
+                    }
+                    // Backward: each class's gradient row is updated once per four rows.
+                    if withGradient {
+                        let g = workspace.gradient
+                        var i = 0
+                        while i + 4 <= count {
+                            let x = workspace.inputs + i * d
                             for c in 0..<k {
-                                Kernels.axpy(z[c], x, g + c * d, count: d)
-                                g[k * d + c] += z[c]
+                                let deltas = (logits[i * k + c], logits[(i + 1) * k + c], logits[(i + 2) * k + c],
+                                              logits[(i + 3) * k + c])
+                                Kernels.axpy4(deltas, x, x + d, x + 2 * d, x + 3 * d, g + c * d, count: d)
+                                g[k * d + c] += deltas.0 + deltas.1 + deltas.2 + deltas.3
                             }
+                            i += 4
+                        }
+                        while i < count {
+                            for c in 0..<k {
+                                Kernels.axpy(logits[i * k + c], workspace.inputs + i * d, g + c * d, count: d)
+                                g[k * d + c] += logits[i * k + c]
+                            }
+                            i += 1
                         }
                     }
                     result.count += count
@@ -176,7 +208,7 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         init(blockRows: Int, featureCount: Int, outputCount: Int) {
             rows = .allocate(capacity: blockRows)
             inputs = .allocate(capacity: blockRows * featureCount)
-            logits = .allocate(capacity: outputCount)
+            logits = .allocate(capacity: blockRows * outputCount)
             gradient = .allocate(capacity: outputCount * featureCount + outputCount)
         }
 

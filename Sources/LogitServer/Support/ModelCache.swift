@@ -25,6 +25,19 @@ final class ModelCache: Sendable {
         self.store = store
     }
 
+    private func resolve(name: String?, reference: VersionReference?) async throws -> ModelVersionMetadata {
+        if let name { return try await store.resolve(name: name, reference: reference ?? .latest) }
+        if reference != nil {
+            throw APIError.badRequest("'version' needs 'model' to say which model it is a version of",
+                                      code: "VERSION_WITHOUT_MODEL")
+        }
+        guard let found = try await store.defaultVersion() else {
+            throw APIError(.notFound, code: "NO_MODEL",
+                           "no model has been trained yet: POST /train first, or wait for the first model")
+        }
+        return found
+    }
+
     func invalidate() {
         state.withLock {
             $0.entries.removeAll()
@@ -38,22 +51,18 @@ final class ModelCache: Sendable {
         let (cached, generation) = state.withLock { ($0.entries[key], $0.generation) }
         if let cached { return cached }
 
-        let metadata: ModelVersionMetadata
-        if let name {
-            metadata = try await store.resolve(name: name, reference: reference ?? .latest)
-        } else if let reference {
-            throw APIError.badRequest("'version' needs 'model' to say which model it is a version of",
-                                      code: "VERSION_WITHOUT_MODEL")
-        } else {
-            _ = reference
-            guard let found = try await store.defaultVersion() else {
-                throw APIError(.notFound, code: "NO_MODEL",
-                               "no model has been trained yet: POST /train first, or wait for the first model")
+        // A version can be deleted between resolving a name (default, latest, alias) and loading it: resolve
+        // again then, so such a request gets the model that now answers instead of a 404.
+        var loaded: ModelVersion?
+        for _ in 0..<5 where loaded == nil {
+            let metadata = try await resolve(name: name, reference: reference)
+            loaded = try await store.version(name: metadata.name, number: metadata.version)
+            if loaded == nil, case .number(let number)? = reference {
+                throw StoreError.unknownVersion(name: metadata.name, reference: String(number))
             }
-            metadata = found
         }
-        guard let version = try await store.version(name: metadata.name, number: metadata.version) else {
-            throw StoreError.unknownVersion(name: metadata.name, reference: String(metadata.version))
+        guard let version = loaded else {
+            throw StoreError.unknownVersion(name: name ?? "default", reference: reference?.description ?? "default")
         }
         let servable = ServableModel(
             metadata: version.metadata, model: version.model,
