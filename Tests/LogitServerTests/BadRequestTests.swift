@@ -37,6 +37,10 @@ import Testing
                 #expect(error["code"] as? String == code, "\(body.prefix(60)): \(error)")
                 #expect((error["error"] as? String)?.isEmpty == false)
             }
+            // Deep nesting is refused, not recursed into until the stack runs out.
+            let deep = #"{"pixels":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+            #expect(try await client.request(.post, "/predict", deep).status == .badRequest)
+            #expect(try await client.request(.get, "/healthz/live").status == .ok)
             let tooLarge = try await client.request(.post, "/predict", String(repeating: " ", count: 2 << 20) + "{}")
             #expect(tooLarge.status == .contentTooLarge)
             let wrongType = try await client.execute(
