@@ -30,7 +30,7 @@ deps:
 test-deps: deps
 	@$(MAKE) --no-print-directory install-debs PACKAGES="$(TEST_DEB_PACKAGES)"
 	@command -v node >/dev/null 2>&1 || { echo "test-deps: node is missing"; exit 1; }
-	python3 -m pip install --quiet --disable-pip-version-check h5py numpy selenium
+	python3 -m pip install --quiet --disable-pip-version-check h5py numpy selenium schemathesis
 
 # Installs the missing ones of $(PACKAGES) with apt-get.
 install-debs:
@@ -63,7 +63,8 @@ test: test-deps
 
 # The page's JavaScript (Node's test runner); model.h5 files read with Python's h5py give the service's
 # probabilities; the command line works as a user runs it; kill -9 or SIGTERM loses nothing stored; and the page
-# works in a real headless Chromium (screenshot kept at $$LOGIT_SCREENSHOT, default /tmp/logit-page.png).
+# works in a real headless Chromium (screenshot kept at $$LOGIT_SCREENSHOT, default /tmp/logit-page.png); and
+# Schemathesis finds no 5xx and no answer that breaks public/openapi.yaml.
 end-to-end:
 	$(SWIFT) build --product logit
 	node --test tests/js/
@@ -71,6 +72,7 @@ end-to-end:
 	bash scripts/check_cli.sh .build/debug/logit
 	python3 scripts/check_durability.py .build/debug/logit
 	python3 scripts/check_browser.py .build/debug/logit
+	bash scripts/check_schemathesis.sh .build/debug/logit
 
 # The store, job and concurrency tests under ThreadSanitizer (CI runs this too). Its own build folder: a full
 # instrumented build takes about 10 minutes on 2 cores.

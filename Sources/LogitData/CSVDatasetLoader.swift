@@ -22,7 +22,12 @@ public enum CSVDatasetLoader {
         -> Dataset
     {
         guard FileManager.default.fileExists(atPath: path) else { throw DataFileError.missing(path: path) }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataFileError.unreadable(path: path, reason: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DataFileError.corrupt(path: path, reason: "not UTF-8 text; a CSV data set is comma-separated text")
+        }
         var lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         if layout.hasHeader, !lines.isEmpty { lines.removeFirst() }
         guard !lines.isEmpty else { throw DataFileError.corrupt(path: path, reason: "no rows") }
@@ -55,6 +60,9 @@ public enum CSVDatasetLoader {
             features.append(row)
         }
         let width = features[0].count
+        guard width > 0 else {
+            throw DataFileError.corrupt(path: path, reason: "no feature columns besides the label (and dropped columns)")
+        }
         var medians = [Float](repeating: 0, count: width)
         for column in 0..<width {
             let present = features.compactMap { $0[column] }.sorted()

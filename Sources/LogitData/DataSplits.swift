@@ -48,14 +48,14 @@ extension Dataset {
         if let test {
             testRows = labeled(test, testLabels, Array(0..<Int32(test.rowCount)))
         } else if options.testFraction > 0 {
-            let count = Int((Double(rows.count) * options.testFraction).rounded())
+            let count = Int((Double(rows.count) * min(options.testFraction, 1)).rounded())
             testRows = labeled(train, trainLabels, Array(rows[..<count]))
             rows.removeFirst(count)
         }
-        let validationCount = Int((Double(rows.count) * options.validationFraction).rounded())
+        let validationCount = Int((Double(rows.count) * min(max(options.validationFraction, 0), 1)).rounded())
         let validation = validationCount > 0 ? labeled(train, trainLabels, Array(rows[..<validationCount])) : nil
         rows.removeFirst(validationCount)
-        if let trainSize = options.trainSize, trainSize < rows.count { rows.removeLast(rows.count - trainSize) }
+        if let trainSize = options.trainSize, trainSize < rows.count { rows.removeLast(rows.count - max(trainSize, 0)) }
         return DataSplits(train: labeled(train, trainLabels, rows), validation: validation, test: testRows)
     }
 }

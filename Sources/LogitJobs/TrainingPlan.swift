@@ -230,7 +230,10 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
 
         /// n in scikit-learn's lambda = 1 / (C n): the rows the model will actually train on.
         func trainingRowCount() -> Int {
-            guard let loaded, task.problems(datasetClasses: classes).isEmpty else { return 1 }
+            let fractions = [request.validationFraction ?? 0.1, request.testFraction ?? 0.2]
+            guard let loaded, task.problems(datasetClasses: classes).isEmpty,
+                  fractions.allSatisfy({ $0 >= 0 && $0 <= 0.5 }), (request.trainSize ?? 1) >= 1
+            else { return 1 }
             let options = SplitOptions(
                 validationFraction: request.validationFraction ?? 0.1, testFraction: request.testFraction ?? 0.2,
                 trainSize: request.trainSize, seed: request.seed ?? 42)
@@ -252,6 +255,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
                 if c > 0 && c.isFinite {
                     // scikit-learn minimises C * sum(loss) + penalty; dividing by C * n gives our mean-loss form.
                     lambda = 1 / (c * Double(max(trainingRowCount(), 1)))
+                    if !lambda.isFinite { problem("regularization.C", "is too small: 1 / (C * rows) is not a finite number") }
                 } else {
                     problem("regularization.C", "must be a positive number")
                 }

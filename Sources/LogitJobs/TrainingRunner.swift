@@ -52,6 +52,9 @@ public struct TrainingRunner: Sendable {
             }
             outcome = result.mapModel(TrainedModel.linear)
         }
+        if outcome.stopReason == .diverged || !outcome.model.weights.allSatisfy(\.isFinite) {
+            throw RunError.diverged
+        }
         let metrics = splits.test.flatMap { rows in
             rows.isEmpty ? nil : ClassificationMetrics(model: outcome.model, data: rows, transform: transform)
         }
@@ -93,6 +96,12 @@ public struct TrainingRunner: Sendable {
 
     public enum RunError: Error, CustomStringConvertible {
         case noTrainingRows
-        public var description: String { "the task selects no training rows" }
+        case diverged
+        public var description: String {
+            switch self {
+            case .noTrainingRows: "the task selects no training rows"
+            case .diverged: "training diverged: the loss stopped being a finite number; lower the learning_rate"
+            }
+        }
     }
 }

@@ -68,6 +68,11 @@ import Testing
                 (#"{"name": "has space"}"#, "VALIDATION_FAILED"),
                 (#"{"validation_fraction": 0.9}"#, "VALIDATION_FAILED"),
                 (#"{"epoch": 3}"#, "UNKNOWN_FIELD"),
+                // Found by Schemathesis: these used to crash the process or store a job that could only fail.
+                (#"{"validation_fraction": 1.5, "regularization": {"type": "l2", "C": 1}}"#, "VALIDATION_FAILED"),
+                (#"{"validation_fraction": -0.5, "regularization": {"type": "l2", "C": 1}}"#, "VALIDATION_FAILED"),
+                (#"{"dataset": "breast-cancer-wisconsin", "test_fraction": 2, "regularization": {"type": "l2", "C": 1}}"#, "VALIDATION_FAILED"),
+                (#"{"regularization": {"type": "l2", "C": 5e-324}, "train_size": 100, "epochs": 1}"#, "VALIDATION_FAILED"),
             ]
             for (body, code) in bodies {
                 let response = try await client.request(.post, "/train", body)
@@ -96,6 +101,7 @@ import Testing
                 #expect(response.status == .notFound, "\(uri)")
                 #expect(try json(response)["code"] as? String == code, "\(uri)")
             }
+            #expect(try await client.request(.get, "/jobs?limit=abc").status == .badRequest)
             let badAlias = try await client.request(.put, "/models/x/aliases/latest", #"{"version":1}"#)
             #expect(badAlias.status == .badRequest)
         }

@@ -43,11 +43,14 @@ import Testing
                 ("name=../etc&format=csv&label_column=0", "1,2\n", "INVALID_NAME"),
                 ("name=bad&format=hdf5", "not hdf5", "INVALID_DATASET"),
                 ("name=bad&format=csv&label_column=0", "", "EMPTY_BODY"),
+                ("name=bad&format=csv&label_column=0", "1\n2\n1\n", "INVALID_DATASET"),
             ] {
                 let response = try await upload(client, query, ByteBuffer(string: body))
                 #expect(response.status == .badRequest, "\(query)")
                 #expect(try json(response)["code"] as? String == code, "\(query)")
             }
+            let notText = try await upload(client, "name=bad&format=csv&label_column=0", ByteBuffer(bytes: [0xFF, 0xFE, 0x31, 0x2C, 0x32, 0x0A]))
+            #expect(notText.status == .badRequest)
             let listed = try #require(try json(try await client.request(.get, "/datasets"))["datasets"] as? [[String: Any]])
             #expect(listed.compactMap { $0["name"] as? String }.filter { $0 != "fashion-mnist" } == ["groups"])
 

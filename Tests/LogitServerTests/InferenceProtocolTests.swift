@@ -46,6 +46,7 @@ import Testing
                 ("/v2/models/small/infer", #"{"inputs":[]}"#, 400),
                 ("/v2/models/small/infer", #"{"inputs":[{"name":"pixels","shape":[1,784],"datatype":"FP32","data":\#(seven)}],"outputs":[{"name":"logits"}]}"#, 400),
                 ("/v2/models/nothing/infer", flat, 404),
+                ("/v2/models/small/infer", #"{"inputs":[{"name":"x","shape":[9223372036854775807,784],"datatype":"FP32","data":[1]}]}"#, 413),
                 ("/v2/models/small/versions/9/infer", flat, 404),
             ] {
                 #expect(Int(try await client.request(.post, uri, body).status.code) == status, "\(body.prefix(90))")

@@ -46,6 +46,10 @@ import Testing
             let test = try #require(result["metrics"] as? [String: Any])
             #expect(test["count"] as? Int == 140)
             #expect((test["accuracy"] as? Double ?? 0) >= 0.95)
+            // Huge but finite values are refused rather than answered with NaN probabilities.
+            let huge = try await client.request(.post, "/predict",
+                #"{"model":"breast-cancer-wisconsin-4-vs-rest","pixels":[-3.4e38,3.4e38,-3.4e38,3.4e38,-3.4e38,3.4e38,-3.4e38,3.4e38,-3.4e38]}"#)
+            #expect(huge.status == .badRequest)
             // Raw features, as in the file: a typical benign and a typical malignant sample.
             for (features, label) in [("[5,1,1,1,2,1,3,1,1]", 2), ("[8,10,10,8,7,10,9,7,1]", 4)] {
                 let answer = try json(try await client.request(
@@ -127,6 +131,16 @@ import Testing
             let answer = try json(try await client.request(
                 .post, "/predict", try examplePixels(7).dropLast() + #", "model": "mlp"}"#))
             #expect((answer["predictions"] as? [[String: Any]])?.first?["label"] as? Int == 7)
+        }
+    }
+
+    @Test func aDivergingRunFailsWithAClearMessage() async throws {
+        let app = try await buildApplication(testConfiguration())
+        try await app.test(.router) { client in
+            let job = try await client.waitForJob(try await client.submit(
+                #"{"train_size":500,"optimizer":"sgd","batch_size":50,"epochs":2,"learning_rate":1e30}"#))
+            #expect(job["status"] as? String == "failed")
+            #expect((job["error"] as? String)?.contains("diverged") == true)
         }
     }
 

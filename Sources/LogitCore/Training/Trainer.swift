@@ -6,6 +6,8 @@ public enum StopReason: String, Codable, Sendable {
     case converged
     case earlyStopping = "early_stopping"
     case cancelled
+    /// The loss or the weights stopped being finite numbers (a learning rate far too large, typically).
+    case diverged
 }
 
 /// Hooks the training loop calls on its own thread. `isCancelled` is polled before every step, so a
@@ -81,7 +83,8 @@ public final class Trainer<Objective: TrainingObjective> {
         case .gd: runFullBatchDescent()
         case .lbfgs: runLBFGS()
         }
-        if reason != .cancelled, options.earlyStopping?.restoreBest == true, let best = earlyStop.bestParameters {
+        if reason != .cancelled, reason != .diverged, options.earlyStopping?.restoreBest == true,
+           let best = earlyStop.bestParameters {
             parameters = best
         }
         return TrainingOutcome(model: train.model(parameters: parameters), stopReason: reason, epochsCompleted: epochs, steps: steps,
@@ -141,6 +144,8 @@ public final class Trainer<Objective: TrainingObjective> {
     }
 
     private func recordPoint(step: Int, epoch: Double, learningRate: Double) {
+        // A diverged run has nothing worth recording; the loops stop on it.
+        guard parameters.allSatisfy(\.isFinite) else { return }
         // Full-batch runs report the last full pass; if nothing ran since the last point, measure it.
         let trainResult = running.count > 0 ? running : evaluate(train)
         running = BatchResult()
@@ -208,6 +213,7 @@ public final class Trainer<Objective: TrainingObjective> {
                                        positions: UnsafeBufferPointer(rebasing: positions[start..<end]), gradient: gradient)
                     }
                 }
+                if !result.lossSum.isFinite { return (.diverged, epoch, step) }
                 running = running + result
                 epochResult = epochResult + result
                 epochPenalty += penaltyValue() * Double(result.count)
@@ -303,6 +309,7 @@ public final class Trainer<Objective: TrainingObjective> {
             if callbacks.isCancelled() { return (.cancelled, iteration, iteration) }
             let (smooth, result) = smoothObjective(gradient: gradient)
             let objective = smooth + l1 * parameters[..<weightCount].reduce(0.0) { $0 + abs(Double($1)) }
+            if !objective.isFinite { return (.diverged, iteration, iteration) }
             running = result
             let start = parameters
             // The search first tries twice the last accepted step, so the step can grow back after a cautious phase.

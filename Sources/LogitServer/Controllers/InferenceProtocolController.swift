@@ -60,6 +60,11 @@ struct InferenceProtocolController {
         guard input.shape.count == 2, input.shape[1] == features, input.shape[0] >= 1 else {
             throw APIError.badRequest("the input's shape must be [N, \(features)], not \(input.shape)", code: "INVALID_SHAPE")
         }
+        // Checked before multiplying, so a huge N cannot overflow.
+        guard input.shape[0] <= predictor.maxBatchInstances else {
+            throw APIError(.contentTooLarge, code: "BATCH_TOO_LARGE",
+                           "\(input.shape[0]) rows is more than the limit of \(predictor.maxBatchInstances) per request")
+        }
         guard input.data.values.count == input.shape[0] * features else {
             throw APIError.badRequest("the shape \(input.shape) needs \(input.shape[0] * features) values, not \(input.data.values.count)",
                                       code: "INVALID_SHAPE")

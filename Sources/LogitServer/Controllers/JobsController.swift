@@ -25,7 +25,8 @@ struct JobsController {
         }
         let jobs = router.group("jobs")
         jobs.get { request, _ in
-            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
+            let text = request.uri.queryParameters.get("limit")
+            let limit = text.map { Int($0) ?? 0 } ?? 100
             guard (1...1000).contains(limit) else {
                 throw APIError.badRequest("'limit' must be between 1 and 1000", code: "INVALID_LIMIT")
             }

@@ -46,10 +46,11 @@ struct PredictController {
                     "\(field(index)) has \(values.count) values; model '\(metadata.name)' takes exactly \(featureCount)"
                         + (isImage ? " (28x28 pixels, row-major)" : ""), code: "WRONG_INPUT_SIZE")
             }
-            for value in values where !value.isFinite || (isImage && !(0...255).contains(value)) {
+            // Tabular values are bounded too: beyond 1e9 the preprocessing and the model overflow Float.
+            for value in values where !value.isFinite || (isImage ? !(0...255).contains(value) : abs(value) > 1e9) {
                 throw APIError.badRequest(
-                    "\(field(index)) holds \(value); every value must be a finite number" + (isImage ? " in 0...255" : ""),
-                    code: "VALUE_OUT_OF_RANGE")
+                    "\(field(index)) holds \(value); every value must be a finite number"
+                        + (isImage ? " in 0...255" : " within +-1e9"), code: "VALUE_OUT_OF_RANGE")
             }
         }
         let classCount = metadata.classes.count
@@ -65,6 +66,10 @@ struct PredictController {
                 probabilities.withUnsafeMutableBufferPointer { p in
                     servable.model.probabilities(input: x.baseAddress!, into: p.baseAddress!)
                 }
+            }
+            guard probabilities.allSatisfy(\.isFinite) else {
+                throw APIError.badRequest("the model cannot score this input: its values are too extreme for it",
+                                          code: "VALUE_OUT_OF_RANGE")
             }
             var best = 0
             for k in 1..<classCount where probabilities[k] > probabilities[best] { best = k }
