@@ -57,7 +57,8 @@ public final class DatasetRegistry: @unchecked Sendable {
 
     public var names: [String] { entries.map(\.name) }
 
-    /// Data set names: 1-64 characters of A-Z a-z 0-9 . _ - (they are folder names).
+    /// Names of data sets, models and aliases: 1-64 characters of A-Z a-z 0-9 . _ -, and not "." or ".."
+    /// (data set names are folder names; all of them appear in URL paths).
     public static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count) && name != "." && name != ".."
             && name.utf8.allSatisfy { byte in

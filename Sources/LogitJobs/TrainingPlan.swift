@@ -114,17 +114,11 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         SplitOptions(validationFraction: validationFraction, testFraction: testFraction, trainSize: trainSize, seed: seed)
     }
 
-    /// Model names and aliases: 1-64 characters of A-Z a-z 0-9 . _ -
-    public static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
-    }
+    /// Model names and aliases follow the data-set name rule: 1-64 characters of A-Z a-z 0-9 . _ -, not "." or "..".
+    public static func isValidName(_ name: String) -> Bool { DatasetRegistry.isValidName(name) }
 
-    /// Fills in defaults and checks every field. `datasetClasses` gives the classes of a data set, or nil if the
-    /// service has no such data set.
+    /// Fills in defaults and checks every field; `loadDataset` loads a data set the service has (listed in
+    /// `datasetNames`), so the task, splits and scikit-learn's C can be checked against it.
     public static func resolve(_ request: TrainRequest, limits: TrainingLimits,
                                datasetNames: [String], loadDataset: (String) async throws -> Dataset) async throws
         -> TrainingPlan
