@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import LogitCore
 
@@ -123,26 +122,14 @@ public final class DatasetRegistry: @unchecked Sendable {
 }
 
 extension DatasetRegistry {
-    public func classes(of name: String) async throws -> [Int] {
-        try await loaded(name).classes
-    }
-
     /// The named data set, loaded off the caller's thread if need be (reading MNIST takes a few hundred
     /// milliseconds: not work for an event loop or the cooperative pool).
     public func loaded(_ name: String) async throws -> Dataset {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try self.dataset(named: name) })
-            }
-        }
+        try await offload { try self.dataset(named: name) }
     }
 
     /// `add(name:file:manifest:)` off the caller's thread.
     public func adding(name: String, file: Data, manifest: DatasetManifest) async throws -> Dataset {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try self.add(name: name, file: file, manifest: manifest) })
-            }
-        }
+        try await offload { try self.add(name: name, file: file, manifest: manifest) }
     }
 }

@@ -73,7 +73,7 @@ struct Train: AsyncParsableCommand {
         let runner = TrainingRunner(datasets: datasets, threads: settings.trainingThreads)
         let output: TrainingRunner.Output
         do {
-            output = try await Self.offCooperativePool {
+            output = try await offload {
                 try runner.run(plan: plan, jobId: job.id, callbacks: TrainingCallbacks(
                     onProgress: { progress.update(epoch: $0) }, onPoint: { progress.record($0) }))
             }
@@ -89,13 +89,6 @@ struct Train: AsyncParsableCommand {
             \(String(format: "%.3f", metadata.trainingSeconds)) s, \(metadata.epochsCompleted) epochs, \
             stop reason \(metadata.stopReason)
             """)
-    }
-
-    /// Training is CPU-bound: it runs on a Dispatch thread, not on Swift's cooperative pool.
-    static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
-        }
     }
 }
 

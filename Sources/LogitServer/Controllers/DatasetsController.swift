@@ -70,15 +70,7 @@ struct DatasetsController {
                 throw APIError.badRequest("'format' must be csv or hdf5 (IDX data sets are added as folders in the data directory)",
                                           code: "INVALID_FORMAT")
             }
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: maxUploadBytes)
-            } catch {
-                throw APIError(.contentTooLarge, code: "BODY_TOO_LARGE", "the upload is larger than \(maxUploadBytes) bytes")
-            }
-            guard body.readableBytes > 0 else {
-                throw APIError.badRequest("the body is empty: send the file itself", code: "EMPTY_BODY")
-            }
+            let body = try await APICoding.body(of: request, limit: maxUploadBytes, expecting: "the file itself")
             let dataset = try await datasets.adding(name: name, file: Data(body.readableBytesView), manifest: manifest)
             return JSONResponse(Self.view(dataset, description: manifest.description ?? "uploaded \(manifest.format.rawValue)"),
                                 status: .created, headers: [.location: "/datasets"])

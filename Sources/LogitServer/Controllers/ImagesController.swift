@@ -1,4 +1,5 @@
 import Hummingbird
+import LogitCore
 import LogitData
 import LogitImaging
 import LogitStore

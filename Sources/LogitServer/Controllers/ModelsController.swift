@@ -32,13 +32,7 @@ struct ModelsController {
             guard let name = request.uri.queryParameters.get("name"), TrainingPlan.isValidName(name) else {
                 throw APIError.badRequest("give the model a 'name' of 1-64 characters of A-Z a-z 0-9 . _ -", code: "INVALID_NAME")
             }
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: maxUploadBytes)
-            } catch {
-                throw APIError(.contentTooLarge, code: "BODY_TOO_LARGE", "the file is larger than \(maxUploadBytes) bytes")
-            }
-            guard body.readableBytes > 0 else { throw APIError.badRequest("the body is empty: send the .h5 file", code: "EMPTY_BODY") }
+            let body = try await APICoding.body(of: request, limit: maxUploadBytes, expecting: "the .h5 file")
             let bytes = Data(body.readableBytesView)
             let version = try await offload {
                 let path = FileManager.default.temporaryDirectory.appendingPathComponent("logit-import-\(UUID().uuidString).h5").path

@@ -24,16 +24,22 @@ enum APICoding {
             throw APIError(.unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
                            "send the body as application/json, not \(contentType)")
         }
+        let buffer = try await body(of: request, limit: limit, expecting: "a JSON object ({} for the defaults)")
+        return try JSONDecoder().decode(T.self, from: buffer)
+    }
+
+    /// The whole body: 413 above `limit` bytes, 400 when empty (`expecting` says what to send instead).
+    static func body(of request: Request, limit: Int, expecting: String) async throws -> ByteBuffer {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
         } catch {
             throw APIError(.contentTooLarge, code: "BODY_TOO_LARGE", "the body is larger than \(limit) bytes")
         }
-        if buffer.readableBytes == 0 {
-            throw APIError.badRequest("the body is empty; send a JSON object ({} for the defaults)", code: "EMPTY_BODY")
+        guard buffer.readableBytes > 0 else {
+            throw APIError.badRequest("the body is empty; send \(expecting)", code: "EMPTY_BODY")
         }
-        return try JSONDecoder().decode(T.self, from: buffer)
+        return buffer
     }
 }
 
