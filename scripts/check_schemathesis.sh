@@ -81,6 +81,8 @@ done
 # refused with 400 (work cap) or 429 (queue full), as the document says.
 export LOGIT_MAX_WORK_PER_JOB=${LOGIT_MAX_WORK_PER_JOB:-2000000} LOGIT_MAX_QUEUED_JOBS=${LOGIT_MAX_QUEUED_JOBS:-4}
 export LOGIT_API_KEYS='' LOGIT_PROTECT_READS=false
+# Every request logged (debug level), so a crash report can name the last request before it.
+export LOGIT_LOG_LEVEL=debug
 # A crash prints a short backtrace of the crashing thread only.
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=yes,interactive=no,threads=crashed,registers=none,images=none,limit=40,top=24}
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')

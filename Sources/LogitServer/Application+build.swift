@@ -79,7 +79,9 @@ func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
     // Outermost first: request id, metrics and logs see every answer, errors included.
     router.add(middleware: RequestIdMiddleware())
     router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
-    router.add(middleware: LogRequestsMiddleware(.info))
+    // One line per request at debug level (log_level "debug"): at info, writing it cost about a tenth of the
+    // service's request throughput (docs/benchmarks.md). Errors are logged at their own level either way.
+    router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: ErrorMiddleware())
     if !configuration.corsAllowedOrigins.isEmpty {
         router.add(middleware: CORSAllowListMiddleware(origins: Set(configuration.corsAllowedOrigins)))

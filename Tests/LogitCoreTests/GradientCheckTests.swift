@@ -193,6 +193,40 @@ import Testing
         for (a, b) in zip(serialGradient, parallelGradient) { #expect(abs(a - b) < 1e-5) }
     }
 
+    /// Mostly-zero bytes (like MNIST digits) take the sparse kernel; it must give the dense kernel's loss, accuracy
+    /// and gradient, for every linear model, serial and parallel, over a subset of rows in shuffled order.
+    @Test(arguments: [ModelKind.softmax, .logistic, .ovr], [1, 2])
+    func theSparseKernelAgreesWithTheDenseOne(kind: ModelKind, threads: Int) {
+        var generator = SeededGenerator(seed: 17)
+        let rows = 3000, features = 50, classes = kind == .logistic ? 2 : 10
+        let bytes = (0..<rows * features).map { _ in Double.random(in: 0..<1, using: &generator) < 0.8 ? 0 : UInt8.random(in: 1...255, using: &generator) }
+        let matrix = FeatureMatrix(bytes: bytes, rowCount: rows, columnCount: features)
+        #expect(matrix.sparse != nil)
+        let subset = Array((0..<Int32(rows)).shuffled(using: &generator).prefix(2500))
+        let data = LabeledRows(matrix: matrix, rows: subset,
+                               targets: subset.map { _ in Int32.random(in: 0..<Int32(classes), using: &generator) })
+        let sparse = LinearObjective(data: data, transform: FeatureTransform(.unit(divisor: 255), featureCount: features),
+                                     kind: kind, classCount: classes, threads: threads)
+        let dense = sparse.denseTwin()
+        #expect(sparse.usesSparseKernel && !dense.usesSparseKernel)
+        let model = randomModel(kind: kind, features: features, classes: classes, seed: 4)
+        var sparseGradient = [Float](repeating: .nan, count: model.parameterCount)
+        var denseGradient = [Float](repeating: .nan, count: model.parameterCount)
+        let a = sparseGradient.withUnsafeMutableBufferPointer { sparse.evaluate(model: model, gradient: $0.baseAddress!) }
+        let b = denseGradient.withUnsafeMutableBufferPointer { dense.evaluate(model: model, gradient: $0.baseAddress!) }
+        #expect(a.count == b.count && a.correct == b.correct)
+        #expect(abs(a.meanLoss - b.meanLoss) < 1e-5 * max(1, b.meanLoss))
+        for (index, (x, y)) in zip(sparseGradient, denseGradient).enumerated() {
+            #expect(abs(x - y) < 1e-5, "parameter \(index): \(x) vs \(y)")
+        }
+        // Standardised inputs are no longer sparse: the dense kernel takes them.
+        let statistics = matrix.columnStatistics(rows: subset)
+        let standardized = LinearObjective(
+            data: data, transform: FeatureTransform(.standardize(mean: statistics.mean, std: statistics.std), featureCount: features),
+            kind: kind, classCount: classes)
+        #expect(!standardized.usesSparseKernel)
+    }
+
     @Test func transformsScaleAndStandardise() {
         let raw: [UInt8] = [0, 51, 255]
         var out = [Float](repeating: 0, count: 3)

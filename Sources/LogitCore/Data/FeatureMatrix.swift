@@ -9,12 +9,15 @@ public struct FeatureMatrix: Sendable {
     public let storage: Storage
     public let rowCount: Int
     public let columnCount: Int
+    /// The non-zero entries, for byte matrices that are mostly zeros (images); the linear kernels use it.
+    public let sparse: SparseBytes?
 
     public init(bytes: [UInt8], rowCount: Int, columnCount: Int) {
         precondition(bytes.count == rowCount * columnCount, "matrix size mismatch")
         storage = .bytes(bytes)
         self.rowCount = rowCount
         self.columnCount = columnCount
+        sparse = SparseBytes(bytes: bytes, rowCount: rowCount, columnCount: columnCount)
     }
 
     public init(floats: [Float], rowCount: Int, columnCount: Int) {
@@ -22,6 +25,15 @@ public struct FeatureMatrix: Sendable {
         storage = .floats(floats)
         self.rowCount = rowCount
         self.columnCount = columnCount
+        sparse = nil
+    }
+
+    /// The same values without the sparse index, so the dense kernels run (for tests comparing the two).
+    public init(dense matrix: FeatureMatrix) {
+        storage = matrix.storage
+        rowCount = matrix.rowCount
+        columnCount = matrix.columnCount
+        sparse = nil
     }
 
     /// Raw values of one row, as Float (for statistics and images; not for hot loops).

@@ -33,6 +33,12 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
     public let threads: Int
     private let blockRows: Int
     private let workspaces: [Workspace]
+    /// Set when the rows are mostly-zero bytes under a shared scale (images) and there are at most 16 outputs:
+    /// then a pass touches only the non-zero pixels, with every output's weight for a pixel in one SIMD vector.
+    private let sparse: SparseBytes?
+    /// The weights feature-major for the sparse kernel, `featureCount` vectors of up to 16 outputs (zero-padded),
+    /// rewritten at the start of each pass; the threads only read it.
+    private let transposedWeights: UnsafeMutablePointer<SIMD16<Float>>
 
     public init(data: LabeledRows, transform: FeatureTransform, kind: ModelKind, classCount: Int,
                 threads: Int = 1, blockRows: Int = 64) {
@@ -45,10 +51,24 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         self.threads = max(1, threads)
         self.blockRows = blockRows
         self.allPositions = Array(0..<Int32(data.count))
+        let outputs = kind == .logistic ? 1 : classCount
         self.workspaces = (0..<max(1, threads)).map { _ in
-            Workspace(blockRows: blockRows, featureCount: data.matrix.columnCount,
-                      outputCount: kind == .logistic ? 1 : classCount)
+            Workspace(blockRows: blockRows, featureCount: data.matrix.columnCount, outputCount: outputs)
         }
+        self.sparse = transform.sharedFactor != nil && outputs <= 16 ? data.matrix.sparse : nil
+        self.transposedWeights = .allocate(capacity: sparse == nil ? 0 : data.matrix.columnCount)
+    }
+
+    deinit { transposedWeights.deallocate() }
+
+    /// Whether passes use the sparse kernel (exposed so tests can check both kernels agree).
+    public var usesSparseKernel: Bool { sparse != nil }
+
+    /// The same objective computed by the dense kernel, for tests that compare the two.
+    public func denseTwin() -> LinearObjective {
+        LinearObjective(data: LabeledRows(matrix: FeatureMatrix(dense: data.matrix), rows: data.rows, targets: data.targets),
+                        transform: transform, kind: kind, classCount: kind == .logistic ? 2 : outputCount,
+                        threads: threads, blockRows: blockRows)
     }
 
     public var parameterCount: Int { outputCount * featureCount + outputCount }
@@ -85,6 +105,22 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         let n = positions.count
         let chunks = ParallelPass.chunkCount(rows: n, threads: threads, minimumRowsPerThread: 1024)
         let shared = SharedPointers(positions: positions, parameters: parameters, withGradient: gradient != nil)
+        if let sparse {
+            let d = featureCount, k = outputCount
+            for j in 0..<d {
+                var column = SIMD16<Float>()
+                for c in 0..<k { column[c] = parameters[c * d + j] }
+                transposedWeights[j] = column
+            }
+            return ParallelPass.run(rows: n, chunks: chunks, gradients: workspaces.map(\.gradient),
+                                    parameterCount: parameterCount, gradient: gradient) { chunk in
+                let range = ParallelPass.range(chunk, of: chunks, rows: n)
+                return self.accumulateSparse(
+                    sparse, positions: UnsafeBufferPointer(rebasing: shared.positions[range]),
+                    biases: shared.parameters + self.weightCount, workspace: self.workspaces[chunk],
+                    withGradient: shared.withGradient)
+            }
+        }
         return ParallelPass.run(rows: n, chunks: chunks, gradients: workspaces.map(\.gradient),
                                 parameterCount: parameterCount, gradient: gradient) { chunk in
             let range = ParallelPass.range(chunk, of: chunks, rows: n)
@@ -143,10 +179,11 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
                             z[0] = Kernels.sigmoid(margin) - Float(target)
                         } else if kind == .ovr {
                             // The sum of the K binary cross-entropies "class c or not".
+                            // The arg-max first: the loop below overwrites each logit with its derivative.
                             var best = 0
+                            for c in 1..<k where z[c] > z[best] { best = c }
                             var loss: Float = 0
                             for c in 0..<k {
-                                if z[c] > z[best] { best = c }
                                 loss += Kernels.softplus(c == target ? -z[c] : z[c])
                                 z[c] = Kernels.sigmoid(z[c]) - (c == target ? 1 : 0)
                             }
@@ -198,18 +235,100 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         return result
     }
 
+    /// The pass over non-zero pixels only. Per row: z = b + factor * sum over non-zeros of x_j * W[:, j] (all outputs
+    /// at once in one SIMD vector), then the loss and dz, then G[:, j] += x_j * factor * dz for the same non-zeros.
+    private func accumulateSparse(_ sparse: SparseBytes, positions: UnsafeBufferPointer<Int32>,
+                                  biases: UnsafePointer<Float>, workspace: Workspace, withGradient: Bool) -> BatchResult {
+        let d = featureCount
+        let k = outputCount
+        let factor = transform.sharedFactor!
+        let weights = UnsafePointer(transposedWeights)
+        let gradient = workspace.transposedGradient
+        if withGradient { gradient.initialize(repeating: SIMD16<Float>(), count: d) }
+        // Padding outputs get a logit of -infinity, so they add nothing to the softmax.
+        var bias = SIMD16<Float>(repeating: kind == .softmax ? -.infinity : 0)
+        for c in 0..<k { bias[c] = biases[c] }
+        var biasGradient = SIMD16<Float>()
+        var result = BatchResult()
+        data.rows.withUnsafeBufferPointer { dataRows in
+        data.targets.withUnsafeBufferPointer { targets in
+        sparse.rowStarts.withUnsafeBufferPointer { rowStarts in
+        sparse.columns.withUnsafeBufferPointer { columns in
+        sparse.values.withUnsafeBufferPointer { values in
+            for position in positions {
+                let row = Int(dataRows[Int(position)])
+                let entries = Int(rowStarts[row])..<Int(rowStarts[row + 1])
+                let target = Int(targets[Int(position)])
+                var sum = SIMD16<Float>()
+                for e in entries { sum += Float(values[e]) * weights[Int(columns[e])] }
+                var z = bias + factor * sum
+                var delta = SIMD16<Float>()
+                switch kind {
+                case .logistic:
+                    let margin = z[0]
+                    result.lossSum += Double(Kernels.softplus(target == 1 ? -margin : margin))
+                    if (margin > 0) == (target == 1) { result.correct += 1 }
+                    delta[0] = Kernels.sigmoid(margin) - Float(target)
+                case .ovr:
+                    var best = 0
+                    var loss: Float = 0
+                    for c in 0..<k {
+                        if z[c] > z[best] { best = c }
+                        loss += Kernels.softplus(c == target ? -z[c] : z[c])
+                        delta[c] = Kernels.sigmoid(z[c]) - (c == target ? 1 : 0)
+                    }
+                    result.lossSum += Double(loss)
+                    if best == target { result.correct += 1 }
+                default:
+                    let largest = z.max()
+                    var best = 0
+                    while z[best] != largest { best += 1 }
+                    z -= largest
+                    var total: Float = 0
+                    for c in 0..<k {
+                        delta[c] = Float.exp(z[c])
+                        total += delta[c]
+                    }
+                    let logTotal = Float.log(total)
+                    result.lossSum += Double(logTotal - z[target])
+                    if best == target { result.correct += 1 }
+                    delta *= 1 / total
+                    delta[target] -= 1
+                }
+                if withGradient {
+                    biasGradient += delta
+                    let scaled = factor * delta
+                    for e in entries { gradient[Int(columns[e])] += Float(values[e]) * scaled }
+                }
+            }
+            result.count = positions.count
+        }}}}}
+        if withGradient {
+            // Back to the flat class-major layout the trainer uses (ParallelPass zeroed it).
+            let flat = workspace.gradient
+            for j in 0..<d {
+                let column = gradient[j]
+                for c in 0..<k { flat[c * d + j] = column[c] }
+            }
+            for c in 0..<k { flat[k * d + c] = biasGradient[c] }
+        }
+        return result
+    }
+
     /// Per-thread scratch memory, allocated once.
     private final class Workspace {
         let rows: UnsafeMutablePointer<Int32>
         let inputs: UnsafeMutablePointer<Float>
         let logits: UnsafeMutablePointer<Float>
         let gradient: UnsafeMutablePointer<Float>
+        let transposedGradient: UnsafeMutablePointer<SIMD16<Float>>
 
         init(blockRows: Int, featureCount: Int, outputCount: Int) {
             rows = .allocate(capacity: blockRows)
             inputs = .allocate(capacity: blockRows * featureCount)
             logits = .allocate(capacity: blockRows * outputCount)
             gradient = .allocate(capacity: outputCount * featureCount + outputCount)
+            transposedGradient = .allocate(capacity: featureCount)
         }
 
         deinit {
@@ -217,6 +336,7 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
             inputs.deallocate()
             logits.deallocate()
             gradient.deallocate()
+            transposedGradient.deallocate()
         }
     }
 }

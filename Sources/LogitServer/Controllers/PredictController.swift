@@ -11,22 +11,78 @@ struct PredictController {
     let maxBatchInstances: Int
 
     func addRoutes(to router: Router<some RequestContext>) {
-        router.post("predict") { request, _ in
-            let body = try await APICoding.decode(PredictRequest.self, from: request, limit: maxBodyBytes)
-            if let name = body.model, !TrainingPlan.isValidName(name) {
-                throw APIError.badRequest("'model' must be 1-64 characters of A-Z a-z 0-9 . _ -", code: "INVALID_NAME")
+        router.post("predict") { request, context in
+            let buffer = try await APICoding.jsonBody(of: request, limit: maxBodyBytes)
+            if let simple = buffer.withUnsafeReadableBytes(PixelBody.parse) {
+                try Self.checkName(simple.model)
+                return try predictOne(simple.pixels, with: try await cache.servable(name: simple.model, reference: simple.version))
             }
+            let body = try APICoding.decode(PredictRequest.self, from: buffer)
+            try Self.checkName(body.model)
             let servable = try await cache.servable(name: body.model, reference: body.version)
-            return try predict(body, with: servable)
+            return try predict(body, with: servable).response(from: request, context: context)
         }
         router.post("models/:name/versions/:version/predict") { request, context in
             let (name, reference) = try ModelsController.versionPath(context)
-            let body = try await APICoding.decode(PredictRequest.self, from: request, limit: maxBodyBytes)
+            let buffer = try await APICoding.jsonBody(of: request, limit: maxBodyBytes)
+            if let simple = buffer.withUnsafeReadableBytes(PixelBody.parse), simple.model == nil, simple.version == nil {
+                return try predictOne(simple.pixels, with: try await cache.servable(name: name, reference: reference))
+            }
+            let body = try APICoding.decode(PredictRequest.self, from: buffer)
             if body.model != nil || body.version != nil {
                 throw APIError.badRequest("the path names the model: leave 'model' and 'version' out of the body",
                                           code: "MODEL_IN_PATH_AND_BODY")
             }
             return try predict(body, with: try await cache.servable(name: name, reference: reference))
+                .response(from: request, context: context)
+        }
+    }
+
+    private static func checkName(_ name: String?) throws {
+        if let name, !TrainingPlan.isValidName(name) {
+            throw APIError.badRequest("'model' must be 1-64 characters of A-Z a-z 0-9 . _ -", code: "INVALID_NAME")
+        }
+    }
+
+    /// One image, the common case, without intermediate arrays: the input and the probabilities live on the stack
+    /// and the answer is written straight into the response buffer.
+    private func predictOne(_ pixels: [Float], with servable: ServableModel) throws -> Response {
+        let metadata = servable.metadata
+        try check(pixels, field: "pixels", metadata: metadata)
+        let classCount = metadata.classes.count
+        let buffer = try withUnsafeTemporaryAllocation(of: Float.self, capacity: metadata.featureCount) { input in
+            try withUnsafeTemporaryAllocation(of: Float.self, capacity: classCount) { probabilities in
+                pixels.withUnsafeBufferPointer { servable.transform.apply($0, into: input.baseAddress!) }
+                servable.model.probabilities(input: input.baseAddress!, into: probabilities.baseAddress!)
+                let probabilities = UnsafeBufferPointer(probabilities)
+                guard probabilities.allSatisfy(\.isFinite) else { throw Self.cannotScore }
+                var best = 0
+                for k in 1..<classCount where probabilities[k] > probabilities[best] { best = k }
+                return PredictionJSON.single(model: metadata.name, version: metadata.version,
+                                             label: metadata.classes[best], probabilities: probabilities)
+            }
+        }
+        metrics.predicted(model: metadata.name, version: metadata.version, count: 1)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: buffer))
+    }
+
+    private static let cannotScore = APIError.badRequest(
+        "the model cannot score this input: its values are too extreme for it", code: "VALUE_OUT_OF_RANGE")
+
+    /// Exactly `featureCount` finite values, 0...255 for images. `field` names the row in error messages.
+    private func check(_ values: [Float], field: String, metadata: ModelVersionMetadata) throws {
+        let isImage = metadata.imageShape != nil
+        guard values.count == metadata.featureCount else {
+            throw APIError.badRequest(
+                "\(field) has \(values.count) values; model '\(metadata.name)' takes exactly \(metadata.featureCount)"
+                    + (isImage ? " (28x28 pixels, row-major)" : ""), code: "WRONG_INPUT_SIZE")
+        }
+        // Tabular values are bounded too: beyond 1e9 the preprocessing and the model overflow Float.
+        for value in values where !value.isFinite || (isImage ? !(0...255).contains(value) : abs(value) > 1e9) {
+            throw APIError.badRequest(
+                "\(field) holds \(value); every value must be a finite number"
+                    + (isImage ? " in 0...255" : " within +-1e9"), code: "VALUE_OUT_OF_RANGE")
         }
     }
 
@@ -39,20 +95,7 @@ struct PredictController {
         }
         let metadata = servable.metadata
         let featureCount = metadata.featureCount
-        let isImage = metadata.imageShape != nil
-        for (index, values) in instances.enumerated() {
-            guard values.count == featureCount else {
-                throw APIError.badRequest(
-                    "\(field(index)) has \(values.count) values; model '\(metadata.name)' takes exactly \(featureCount)"
-                        + (isImage ? " (28x28 pixels, row-major)" : ""), code: "WRONG_INPUT_SIZE")
-            }
-            // Tabular values are bounded too: beyond 1e9 the preprocessing and the model overflow Float.
-            for value in values where !value.isFinite || (isImage ? !(0...255).contains(value) : abs(value) > 1e9) {
-                throw APIError.badRequest(
-                    "\(field(index)) holds \(value); every value must be a finite number"
-                        + (isImage ? " in 0...255" : " within +-1e9"), code: "VALUE_OUT_OF_RANGE")
-            }
-        }
+        for (index, values) in instances.enumerated() { try check(values, field: field(index), metadata: metadata) }
         let classCount = metadata.classes.count
         var probabilities = [Float](repeating: 0, count: classCount)
         var input = [Float](repeating: 0, count: featureCount)
@@ -67,10 +110,7 @@ struct PredictController {
                     servable.model.probabilities(input: x.baseAddress!, into: p.baseAddress!)
                 }
             }
-            guard probabilities.allSatisfy(\.isFinite) else {
-                throw APIError.badRequest("the model cannot score this input: its values are too extreme for it",
-                                          code: "VALUE_OUT_OF_RANGE")
-            }
+            guard probabilities.allSatisfy(\.isFinite) else { throw Self.cannotScore }
             var best = 0
             for k in 1..<classCount where probabilities[k] > probabilities[best] { best = k }
             predictions.append(Prediction(label: metadata.classes[best], probabilities: probabilities))

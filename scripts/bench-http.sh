@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# HTTP benchmark of the release build (issue 6): starts `logit serve` on a free loopback port with a freshly trained
+# model, loads it with wrk for a bounded time and prints requests/s and latency percentiles for
+#   1. GET /healthz/live, 32 connections (the HTTP floor),
+#   2. POST /predict with one 784-pixel image, 32 connections,
+#   3. POST /predict, one keep-alive connection (p50 latency),
+#   4. POST /predict, 32 connections, while a training job runs (and the server's peak RSS during it),
+# and the start-up time of `logit serve` with models in the database.
+#
+# Usage: scripts/bench-http.sh            (DURATION=10 seconds per run, CONNECTIONS=32, THREADS=2 wrk threads)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+
+if ! command -v wrk >/dev/null 2>&1; then
+    echo "installing wrk" >&2
+    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null
+fi
+swift build -c release --product logit >/dev/null
+LOGIT=.build/release/logit
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Two stored models (the default softmax and a 2-vs-3 one), trained in-process before the server starts.
+$LOGIT train --database "$work/db.sqlite" --request '{"optimizer":"sgd","batch_size":128,"epochs":1}' >/dev/null
+$LOGIT train --database "$work/db.sqlite" --request '{"task":{"type":"binary","positive":[2],"negative":[3]}}' >/dev/null
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+started=$(date +%s.%N)
+$LOGIT serve --port "$port" --database "$work/db.sqlite" --no-train-on-first-run >"$work/serve.log" 2>&1 &
+server_pid=$!
+until curl -sf "$base/healthz/ready" >/dev/null; do sleep 0.005; done
+ready=$(date +%s.%N)
+printf 'start-up: ready after %.3f s (2 models in the database)\n' "$(echo "$ready - $started" | bc)"
+
+# The request body: one MNIST test digit (a 7), as a client sends it.
+cat >"$work/predict.lua" <<EOF
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local file = io.open("examples/digit-7.json", "r")
+wrk.body = file:read("*a")
+file:close()
+EOF
+curl -sf -X POST -H 'Content-Type: application/json' --data @examples/digit-7.json "$base/predict" >/dev/null
+
+# Prints "<label>: N req/s, p50 .. p90 .. p99 .." from wrk's output.
+run() {
+    local label=$1; shift
+    local output
+    output=$(wrk --latency "$@")
+    local rate p50 p90 p99 errors
+    rate=$(awk '/^Requests\/sec/ {print $2}' <<<"$output")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$output")
+    p90=$(awk '$1 == "90%" {print $2}' <<<"$output")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$output")
+    errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$output")
+    printf '%-42s %10s req/s   p50 %-9s p90 %-9s p99 %-9s %s\n' "$label" "$rate" "$p50" "$p90" "$p99" "$errors"
+}
+
+run "GET /healthz/live, $CONNECTIONS connections" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$base/healthz/live"
+run "POST /predict, $CONNECTIONS connections" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/predict.lua" "$base/predict"
+run "POST /predict, 1 connection" -t1 -c1 -d"${DURATION}s" -s "$work/predict.lua" "$base/predict"
+
+# Under training load: a job long enough to outlast the run (cancelled afterwards).
+job=$(curl -sf -X POST -H 'Content-Type: application/json' \
+    --data '{"optimizer":"sgd","batch_size":128,"epochs":200,"name":"load"}' "$base/train" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["job"]["id"])')
+until curl -sf "$base/jobs/$job" | grep -q '"running"'; do sleep 0.05; done
+sleep 1
+run "POST /predict, $CONNECTIONS conn., training running" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/predict.lua" "$base/predict"
+status=$(curl -sf "$base/jobs/$job" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
+echo "training job during that run: $status"
+echo "server peak RSS (VmHWM, training on full MNIST included): $(awk '/VmHWM/ {print $2, $3}' "/proc/$server_pid/status")"
+curl -sf -X POST "$base/jobs/$job/cancel" >/dev/null || true
