@@ -17,7 +17,8 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --product logit --static-swift-stdlib \
+# LOGIT_PORTABLE: the image may run on another CPU than the one that builds it (see Package.swift).
+RUN LOGIT_PORTABLE=1 swift build -c release --product logit --static-swift-stdlib \
     && cp "$(swift build -c release --show-bin-path)/logit" /logit
 
 # Runtime stage: the binary plus the C libraries it links.

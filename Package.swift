@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 // Layers, bottom up (each target imports only those below it):
@@ -14,7 +15,28 @@ let swiftSettings: [SwiftSetting] = [
 
 // The numeric kernels are optimised even in debug builds: unoptimised, a pass over MNIST is ~30x slower, which
 // would make the test suite crawl. (-Ounchecked gains nothing here and hides out-of-bounds bugs.)
-let optimisedSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"])]
+let optimisedSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"] + hostVectorFlags)]
+
+/// The vector instructions of the CPU that builds, for the numeric targets: with AVX2 and FMA (and AVX-512 where
+/// present) an MNIST training pass takes about half the time of the baseline x86-64 build (docs/benchmarks.md).
+/// The binary then needs such a CPU; `LOGIT_PORTABLE=1` builds for any x86-64 (as the Dockerfile does).
+var hostVectorFlags: [String] {
+    #if os(Linux) && arch(x86_64)
+    guard ProcessInfo.processInfo.environment["LOGIT_PORTABLE"] == nil,
+          let cpuInfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let line = cpuInfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return [] }
+    let flags = Set(line.split(separator: " ").map(String.init))
+    guard flags.isSuperset(of: ["avx2", "fma"]) else { return [] }
+    var features = ["-mavx2", "-mfma"]
+    if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512dq", "avx512vl"]) {
+        features += ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl"]
+    }
+    return features.flatMap { ["-Xcc", $0] }
+    #else
+    return []
+    #endif
+}
 
 let package = Package(
     name: "logit",

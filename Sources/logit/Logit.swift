@@ -10,7 +10,7 @@ struct Logit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logit",
         abstract: "Train logistic and softmax regression models and serve their predictions.",
-        subcommands: [Serve.self, Train.self, Predict.self, Models.self, Export.self, Import.self, Weights.self])
+        subcommands: [Serve.self, Train.self, Predict.self, Models.self, Export.self, Import.self, Weights.self, Bench.self])
 
     /// Exit codes: 0 success, 1 runtime failure, 2 usage error, with a one-line message on stderr.
     static func main() async {

@@ -105,6 +105,15 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         let n = positions.count
         let chunks = ParallelPass.chunkCount(rows: n, threads: threads, minimumRowsPerThread: 1024)
         let shared = SharedPointers(positions: positions, parameters: parameters, withGradient: gradient != nil)
+        if let sparse, kind == .logistic {
+            return ParallelPass.run(rows: n, chunks: chunks, gradients: workspaces.map(\.gradient),
+                                    parameterCount: parameterCount, gradient: gradient) { chunk in
+                let range = ParallelPass.range(chunk, of: chunks, rows: n)
+                return self.accumulateSparseBinary(
+                    sparse, positions: UnsafeBufferPointer(rebasing: shared.positions[range]),
+                    parameters: shared.parameters, workspace: self.workspaces[chunk], withGradient: shared.withGradient)
+            }
+        }
         if let sparse {
             let d = featureCount, k = outputCount
             for j in 0..<d {
@@ -312,6 +321,42 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
             }
             for c in 0..<k { flat[k * d + c] = biasGradient[c] }
         }
+        return result
+    }
+
+    /// The sparse pass of a binary model: one weight per pixel, so plain scalar gathers beat 16-lane vectors.
+    private func accumulateSparseBinary(_ sparse: SparseBytes, positions: UnsafeBufferPointer<Int32>,
+                                        parameters: UnsafePointer<Float>, workspace: Workspace,
+                                        withGradient: Bool) -> BatchResult {
+        let factor = transform.sharedFactor!
+        let bias = parameters[featureCount]
+        let gradient = workspace.gradient  // zeroed by ParallelPass when a gradient is wanted
+        var biasGradient: Float = 0
+        var result = BatchResult()
+        data.rows.withUnsafeBufferPointer { dataRows in
+        data.targets.withUnsafeBufferPointer { targets in
+        sparse.rowStarts.withUnsafeBufferPointer { rowStarts in
+        sparse.columns.withUnsafeBufferPointer { columns in
+        sparse.values.withUnsafeBufferPointer { values in
+            for position in positions {
+                let row = Int(dataRows[Int(position)])
+                let entries = Int(rowStarts[row])..<Int(rowStarts[row + 1])
+                let positive = targets[Int(position)] == 1
+                var sum: Float = 0
+                for e in entries { sum = Relaxed.multiplyAdd(Float(values[e]), parameters[Int(columns[e])], sum) }
+                let margin = bias + factor * sum
+                result.lossSum += Double(Kernels.softplus(positive ? -margin : margin))
+                if (margin > 0) == positive { result.correct += 1 }
+                if withGradient {
+                    let delta = Kernels.sigmoid(margin) - (positive ? 1 : 0)
+                    biasGradient += delta
+                    let scaled = factor * delta
+                    for e in entries { gradient[Int(columns[e])] += Float(values[e]) * scaled }
+                }
+            }
+            result.count = positions.count
+        }}}}}
+        if withGradient { gradient[featureCount] = biasGradient }
         return result
     }
 

@@ -142,10 +142,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = APIError.from(error)
-            if apiError.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            }
-            return try apiError.response(from: request, context: context)
+            guard apiError.status.code >= 500 else { return try apiError.response(from: request, context: context) }
+            let requestId = RequestIdMiddleware<Context>.id(of: request)
+            context.logger.error("request failed", metadata: [
+                "error": "\(error)", "path": "\(request.uri.path)", "request_id": "\(requestId)",
+            ])
+            var response = try apiError.response(from: request, context: context)
+            response.headers[.requestId] = requestId
+            return response
         }
     }
 }
