@@ -18,7 +18,7 @@ export function serviceDefaults({ model, optimizer, regularization, binary }) {
     learning_rate: chosenOptimizer === 'adam' ? 0.001 : miniBatch ? 0.5 : 1,
     batch_size: miniBatch ? 128 : 0,
     epochs: chosenModel === 'mlp' ? 10 : chosenOptimizer === 'lbfgs' ? 100 : chosenOptimizer === 'gd' ? 200 : 5,
-    tolerance: chosenOptimizer === 'lbfgs' ? 1e-6 : 0,
+    tolerance: chosenOptimizer === 'lbfgs' ? 1e-4 : 0,
   };
 }
 

@@ -53,7 +53,7 @@ test('curvesToCsv writes a header and one row per point, blank for missing value
 
 test("the form's defaults follow the service (README: Training options)", () => {
   assert.deepEqual(serviceDefaults({}), {
-    model: 'softmax', optimizer: 'lbfgs', learning_rate: 1, batch_size: 0, epochs: 100, tolerance: 1e-6,
+    model: 'softmax', optimizer: 'lbfgs', learning_rate: 1, batch_size: 0, epochs: 100, tolerance: 1e-4,
   });
   assert.equal(serviceDefaults({ binary: true }).model, 'logistic');
   assert.equal(serviceDefaults({ regularization: 'l1' }).optimizer, 'gd');
