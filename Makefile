@@ -12,7 +12,7 @@ TEST_DEB_PACKAGES := chromium chromium-driver nodejs
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help deps test-deps install-debs build serve test test-tsan end-to-end clean
+.PHONY: help deps test-deps install-debs build serve test test-tsan end-to-end bench clean
 
 help:
 	@echo "make serve   install missing system packages, build (release), serve http://127.0.0.1:8080 on the bundled MNIST"
@@ -21,6 +21,7 @@ help:
 	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, a real headless browser"
 	@echo "make test-tsan  store, job and concurrency tests under ThreadSanitizer"
 	@echo "make build   release build of the logit executable (.build/release/logit)"
+	@echo "make bench   the benchmarks of docs/benchmarks.md: logit bench (in-process), then scripts/bench-http.sh (wrk)"
 	@echo "make deps    install the missing Debian packages: $(DEB_PACKAGES)"
 	@echo "make clean   remove .build and var/ (the database)"
 
@@ -79,6 +80,11 @@ end-to-end:
 test-tsan: deps
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan \
 		--filter "LogitStoreTests|JobQueueTests|ConcurrencyTests|TrainAndPredictTests|ReproducibilityTests"
+
+# Figures for docs/benchmarks.md (not part of make test: benchmarks are not tests).
+bench: build
+	.build/release/logit bench --repeat 15
+	DURATION=10 bash scripts/bench-http.sh
 
 clean:
 	rm -rf .build .build-tsan var
