@@ -64,5 +64,8 @@ check "usage error: bad scale" 2 "$logit" weights "${db[@]}" cli "$work/x.png" -
 check "runtime error: unknown model" 1 "$logit" export "${db[@]}" nope@1 "$work/x.h5"
 check "runtime error: not a model file" 1 "$logit" import "${db[@]}" examples/digit-7.json --name bad
 check "help" 0 "$logit" predict --help
+check "bench, one quick round" 0 "$logit" bench --repeat 1 --skip-training
+contains "bench times a training pass" "softmax epoch, 60k rows, forward + backward"
+contains "bench times the body decoding" "decode a 784-pixel /predict body"
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

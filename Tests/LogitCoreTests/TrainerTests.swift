@@ -51,6 +51,47 @@ func blobs(rows: Int, classes: Int, features: Int = 4, seed: UInt64) -> LabeledR
         for (a, b) in zip(lbfgs.model.weights, gd.model.weights) { #expect(abs(a - b) < 5e-3) }
     }
 
+    /// Sparse byte images with pixels of very different scales: L-BFGS scaled by the curvature estimate finds the
+    /// same optimum as plain gradient descent (the scaling changes the path, never the answer).
+    @Test(arguments: [ModelKind.softmax, .logistic])
+    func preconditionedLBFGSReachesTheSameOptimum(kind: ModelKind) {
+        var generator = SeededGenerator(seed: 9)
+        let rows = 400, features = 12, classes = kind == .logistic ? 2 : 3
+        var bytes: [UInt8] = []
+        var targets: [Int32] = []
+        for i in 0..<rows {
+            let label = i % classes
+            for j in 0..<features {
+                // Column j is non-zero in about one row in (j + 2), with the label nudging its value.
+                let on = Int.random(in: 0..<(j + 2), using: &generator) == 0
+                bytes.append(on ? UInt8(clamping: Int.random(in: 20...200, using: &generator) + (j % classes == label ? 55 : 0)) : 0)
+            }
+            targets.append(Int32(label))
+        }
+        let data = LabeledRows(matrix: FeatureMatrix(bytes: bytes, rowCount: rows, columnCount: features),
+                               rows: Array(0..<Int32(rows)), targets: targets)
+        let train = LinearObjective(data: data, transform: FeatureTransform(.unit(divisor: 255), featureCount: features),
+                                    kind: kind, classCount: classes)
+        #expect(train.usesSparseKernel)
+        let curvature = try! #require(train.curvatureDiagonal())
+        // p(1 - p) * mean(x_j^2) for a weight, p(1 - p) for a bias.
+        let p = kind == .logistic ? 0.5 : 1.0 / Double(classes)
+        for j in 0..<features {
+            let meanSquare = (0..<rows).reduce(0.0) { $0 + pow(Double(bytes[$1 * features + j]) / 255, 2) } / Double(rows)
+            #expect(abs(Double(curvature[j]) - p * (1 - p) * meanSquare) < 1e-6)
+        }
+        #expect(abs(Double(curvature.last!) - p * (1 - p)) < 1e-7)
+
+        let l2 = 0.01
+        let lbfgs = Trainer(train: train, options: TrainingOptions(optimizer: .lbfgs, epochs: 300, penalty: .l2(lambda: l2), tolerance: 1e-12)).run()
+        let gd = Trainer(train: train, options: TrainingOptions(optimizer: .gd, epochs: 20000, learningRate: 4, penalty: .l2(lambda: l2))).run()
+        let (lbfgsValue, lbfgsGradient) = optimality(train, lbfgs.model, l2: l2)
+        let (gdValue, _) = optimality(train, gd.model, l2: l2)
+        #expect(lbfgsGradient < 1e-3)
+        #expect(abs(lbfgsValue - gdValue) < 1e-4)
+        for (a, b) in zip(lbfgs.model.weights, gd.model.weights) { #expect(abs(a - b) < 2e-2) }
+    }
+
     @Test func stochasticTrainingIsReproducibleForASeed() {
         let data = blobs(rows: 500, classes: 3, seed: 2)
         func train(seed: UInt64) -> LinearModel {

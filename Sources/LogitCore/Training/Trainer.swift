@@ -363,6 +363,11 @@ public final class Trainer<Objective: TrainingObjective> {
         var trial = [Float](repeating: 0, count: count)
         var trialGradient = [Float](repeating: 0, count: count)
         var alpha = [Double](repeating: 0, count: options.memory)
+        // The initial inverse Hessian: diag(1 / (curvature + L2)) when the objective estimates its curvature.
+        let l2 = Float(options.penalty.l2Strength)
+        let inverseCurvature: [Float]? = train.curvatureDiagonal().map { diagonal in
+            diagonal.enumerated().map { index, h in 1 / (h + (index < weightCount ? l2 : 0) + 1e-6) }
+        }
 
         for iteration in 0..<options.epochs {
             if callbacks.isCancelled() { return (.cancelled, iteration, iteration) }
@@ -373,7 +378,13 @@ public final class Trainer<Objective: TrainingObjective> {
                 alpha[index] = a
                 axpy(Float(-a), pair.y, &direction)
             }
-            if let last = history.last {
+            if let last = history.last, let m = inverseCurvature {
+                // H0 = gamma * M, with gamma fitted to the last pair: s'y / (y' M y).
+                var yMy = 0.0
+                for i in 0..<count { yMy += Double(last.y[i]) * Double(last.y[i]) * Double(m[i]) }
+                let gamma = Float(dot(last.s, last.y) / yMy)
+                for i in 0..<count { direction[i] *= gamma * m[i] }
+            } else if let last = history.last {
                 let gamma = Float(dot(last.s, last.y) / dot(last.y, last.y))
                 for i in 0..<count { direction[i] *= gamma }
             } else {

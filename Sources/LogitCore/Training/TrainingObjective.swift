@@ -11,6 +11,8 @@ public protocol TrainingObjective: AnyObject {
 
     /// Where training starts (zeros for convex models, a seeded random draw for an MLP).
     func initialParameters(seed: UInt64) -> [Float]
+    /// An estimate of the diagonal of the data term's Hessian, or nil (see the extension's default).
+    func curvatureDiagonal() -> [Float]?
     func model(parameters: [Float]) -> Model
     /// The loss summed over the rows at `positions`, and, if `gradient` is given, the gradient of the mean loss
     /// (`parameterCount` floats, overwritten).
@@ -19,6 +21,10 @@ public protocol TrainingObjective: AnyObject {
 }
 
 extension TrainingObjective {
+    /// An estimate of the diagonal of the data term's Hessian (`parameterCount` values), which L-BFGS uses to scale
+    /// its initial inverse-Hessian; nil when the objective has none (then L-BFGS scales by a single number).
+    public func curvatureDiagonal() -> [Float]? { nil }
+
     /// Over every row of `data`.
     public func evaluate(parameters: [Float], gradient: UnsafeMutablePointer<Float>? = nil) -> BatchResult {
         parameters.withUnsafeBufferPointer { p in
