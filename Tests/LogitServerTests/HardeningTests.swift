@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import LogitServer
 import NIOCore
 import Testing
@@ -31,6 +32,24 @@ import Testing
             #expect((generated.headers[.init("X-Request-Id")!]?.count ?? 0) >= 32)
             let echoed = try await client.execute(uri: "/nope", method: .get, headers: [.init("X-Request-Id")!: "abc-123"]) { $0 }
             #expect(echoed.status == .notFound && echoed.headers[.init("X-Request-Id")!] == "abc-123")
+        }
+    }
+
+    /// At debug level every request is logged, tagged with the id its answer carries.
+    @Test func debugLogLinesCarryTheRequestId() async throws {
+        let records = LogRecords()
+        var logger = Logger(label: "test") { _ in RecordingLogHandler(records: records) }
+        logger.logLevel = .debug
+        var configuration = testConfiguration()
+        configuration.logLevel = .debug
+        let app = try await buildApplication(configuration, logger: logger)
+        try await app.test(.router) { client in
+            _ = try await client.execute(uri: "/healthz/live", method: .get, headers: [.init("X-Request-Id")!: "trace-42"]) { $0 }
+            let generated = try await client.request(.get, "/healthz/live")
+            let id = try #require(generated.headers[.init("X-Request-Id")!])
+            let tagged = records.all.compactMap { $0["request_id"].map { "\($0)" } }
+            #expect(tagged.contains("trace-42"))
+            #expect(tagged.contains(id))
         }
     }
 
@@ -119,5 +138,29 @@ import Testing
                 #expect(!String(buffer: response.body).contains("PackageDescription"), "\(uri)")
             }
         }
+    }
+}
+
+/// Log metadata of every record, for tests that read what the service logged.
+final class LogRecords: @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [Logger.Metadata] = []
+    func append(_ metadata: Logger.Metadata) { lock.withLock { records.append(metadata) } }
+    var all: [Logger.Metadata] { lock.withLock { records } }
+}
+
+struct RecordingLogHandler: LogHandler {
+    let records: LogRecords
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        records.append(metadata.merging(explicit ?? [:]) { _, new in new })
     }
 }

@@ -143,7 +143,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let apiError = APIError.from(error)
             guard apiError.status.code >= 500 else { return try apiError.response(from: request, context: context) }
-            let requestId = RequestIdMiddleware<Context>.id(of: request)
+            let requestId = RequestIdMiddleware<Context>.id(of: request, logger: context.logger)
             context.logger.error("request failed", metadata: [
                 "error": "\(error)", "path": "\(request.uri.path)", "request_id": "\(requestId)",
             ])
