@@ -33,6 +33,8 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
     public let threads: Int
     private let blockRows: Int
     private let workspaces: [Workspace]
+    /// Each workspace's gradient, the per-chunk buffers ParallelPass sums (kept so a pass allocates nothing).
+    private let gradientBuffers: [UnsafeMutablePointer<Float>]
     /// Set when the rows are mostly-zero bytes under a shared scale (images) and there are at most 16 outputs:
     /// then a pass touches only the non-zero pixels, with every output's weight for a pixel in one SIMD vector.
     private let sparse: SparseBytes?
@@ -46,15 +48,16 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         self.transform = transform
         self.kind = kind
         precondition(kind != .ridge, "ridge is solved in closed form, not by this objective")
-        self.outputCount = kind == .logistic ? 1 : classCount
+        let outputs = kind == .logistic ? 1 : classCount
+        self.outputCount = outputs
         self.featureCount = data.matrix.columnCount
         self.threads = max(1, threads)
         self.blockRows = blockRows
         self.allPositions = Array(0..<Int32(data.count))
-        let outputs = kind == .logistic ? 1 : classCount
         self.workspaces = (0..<max(1, threads)).map { _ in
             Workspace(blockRows: blockRows, featureCount: data.matrix.columnCount, outputCount: outputs)
         }
+        self.gradientBuffers = workspaces.map(\.gradient)
         self.sparse = transform.sharedFactor != nil && outputs <= 16 ? data.matrix.sparse : nil
         self.transposedWeights = .allocate(capacity: sparse == nil ? 0 : data.matrix.columnCount)
     }
@@ -129,38 +132,30 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         let n = positions.count
         let chunks = ParallelPass.chunkCount(rows: n, threads: threads, minimumRowsPerThread: 1024)
         let shared = SharedPointers(positions: positions, parameters: parameters, withGradient: gradient != nil)
-        if let sparse, kind == .logistic {
-            return ParallelPass.run(rows: n, chunks: chunks, gradients: workspaces.map(\.gradient),
-                                    parameterCount: parameterCount, gradient: gradient) { chunk in
-                let range = ParallelPass.range(chunk, of: chunks, rows: n)
-                return self.accumulateSparseBinary(
-                    sparse, positions: UnsafeBufferPointer(rebasing: shared.positions[range]),
-                    parameters: shared.parameters, workspace: self.workspaces[chunk], withGradient: shared.withGradient)
-            }
-        }
-        if let sparse {
-            let d = featureCount, k = outputCount
+        if sparse != nil && kind != .logistic {
+            let d = featureCount
             for j in 0..<d {
                 var column = SIMD16<Float>()
-                for c in 0..<k { column[c] = parameters[c * d + j] }
+                for c in 0..<outputCount { column[c] = parameters[c * d + j] }
                 transposedWeights[j] = column
             }
-            return ParallelPass.run(rows: n, chunks: chunks, gradients: workspaces.map(\.gradient),
-                                    parameterCount: parameterCount, gradient: gradient) { chunk in
-                let range = ParallelPass.range(chunk, of: chunks, rows: n)
-                return self.accumulateSparse(
-                    sparse, positions: UnsafeBufferPointer(rebasing: shared.positions[range]),
-                    biases: shared.parameters + self.weightCount, workspace: self.workspaces[chunk],
-                    withGradient: shared.withGradient)
-            }
         }
-        return ParallelPass.run(rows: n, chunks: chunks, gradients: workspaces.map(\.gradient),
-                                parameterCount: parameterCount, gradient: gradient) { chunk in
-            let range = ParallelPass.range(chunk, of: chunks, rows: n)
-            return self.accumulate(
-                positions: UnsafeBufferPointer(rebasing: shared.positions[range]), weights: shared.parameters,
-                biases: shared.parameters + self.weightCount, workspace: self.workspaces[chunk],
-                withGradient: shared.withGradient)
+        return ParallelPass.run(rows: n, chunks: chunks, gradients: gradientBuffers, parameterCount: parameterCount,
+                                gradient: gradient) { chunk in
+            let rows = UnsafeBufferPointer(rebasing: shared.positions[ParallelPass.range(chunk, of: chunks, rows: n)])
+            let workspace = self.workspaces[chunk]
+            switch (self.sparse, self.kind) {
+            case (let sparse?, .logistic):
+                return self.accumulateSparseBinary(sparse, positions: rows, parameters: shared.parameters,
+                                                   workspace: workspace, withGradient: shared.withGradient)
+            case (let sparse?, _):
+                return self.accumulateSparse(sparse, positions: rows, biases: shared.parameters + self.weightCount,
+                                             workspace: workspace, withGradient: shared.withGradient)
+            case (nil, _):
+                return self.accumulate(positions: rows, weights: shared.parameters,
+                                       biases: shared.parameters + self.weightCount, workspace: workspace,
+                                       withGradient: shared.withGradient)
+            }
         }
     }
 
@@ -203,40 +198,10 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
                     }
                     // Loss, accuracy, and the derivative of the loss with respect to each logit (in place).
                     for i in 0..<count {
-                        let z = logits + i * k
-                        let target = Int(targets[Int(positions[blockStart + i])])
-                        if kind == .logistic {
-                            let margin = z[0]
-                            result.lossSum += Double(Kernels.softplus(target == 1 ? -margin : margin))
-                            if (margin > 0) == (target == 1) { result.correct += 1 }
-                            z[0] = Kernels.sigmoid(margin) - Float(target)
-                        } else if kind == .ovr {
-                            // The sum of the K binary cross-entropies "class c or not".
-                            // The arg-max first: the loop below overwrites each logit with its derivative.
-                            var best = 0
-                            for c in 1..<k where z[c] > z[best] { best = c }
-                            var loss: Float = 0
-                            for c in 0..<k {
-                                loss += Kernels.softplus(c == target ? -z[c] : z[c])
-                                z[c] = Kernels.sigmoid(z[c]) - (c == target ? 1 : 0)
-                            }
-                            result.lossSum += Double(loss)
-                            if best == target { result.correct += 1 }
-                        } else {
-                            var largest = z[0]
-                            var best = 0
-                            for c in 1..<k where z[c] > largest {
-                                largest = z[c]
-                                best = c
-                            }
-                            var total: Float = 0
-                            for c in 0..<k { total += Float.exp(z[c] - largest) }
-                            let logSum = largest + Float.log(total)
-                            result.lossSum += Double(logSum - z[target])
-                            if best == target { result.correct += 1 }
-                            for c in 0..<k { z[c] = Float.exp(z[c] - logSum) }
-                            z[target] -= 1
-                        }
+                        let (loss, correct) = lossAndDerivatives(
+                            logits: logits + i * k, target: Int(targets[Int(positions[blockStart + i])]))
+                        result.lossSum += Double(loss)
+                        if correct { result.correct += 1 }
                     }
                     // Backward: each class's gradient row is updated once per four rows.
                     if withGradient {
@@ -268,8 +233,67 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         return result
     }
 
+    /// The cross-entropy of one row from its `outputCount` logits, which it overwrites with the loss's derivatives
+    /// with respect to them; and whether the largest logit is the target's. `target` is 0/1 for a logistic model.
+    @inline(__always)
+    private func lossAndDerivatives(logits z: UnsafeMutablePointer<Float>, target: Int) -> (loss: Float, correct: Bool) {
+        let k = outputCount
+        switch kind {
+        case .logistic:
+            let margin = z[0]
+            z[0] = Kernels.sigmoid(margin) - Float(target)
+            return (Kernels.softplus(target == 1 ? -margin : margin), (margin > 0) == (target == 1))
+        case .ovr:
+            // The sum of the K binary cross-entropies "class c or not". The arg-max first: the loop below
+            // overwrites each logit with its derivative.
+            var best = 0
+            for c in 1..<k where z[c] > z[best] { best = c }
+            var loss: Float = 0
+            for c in 0..<k {
+                loss += Kernels.softplus(c == target ? -z[c] : z[c])
+                z[c] = Kernels.sigmoid(z[c]) - (c == target ? 1 : 0)
+            }
+            return (loss, best == target)
+        default:
+            var best = 0
+            for c in 1..<k where z[c] > z[best] { best = c }
+            let largest = z[best]
+            let loss = largest - z[target]  // + log(total) below
+            var total: Float = 0
+            for c in 0..<k {
+                z[c] = Float.exp(z[c] - largest)
+                total += z[c]
+            }
+            let inverse = 1 / total
+            for c in 0..<k { z[c] *= inverse }
+            z[target] -= 1
+            return (loss + Float.log(total), best == target)
+        }
+    }
+
+    /// Calls `body` for the rows at `positions` with each row's non-zero entries (a range of `columns` and `values`)
+    /// and its target.
+    @inline(__always)
+    private func forEachSparseRow(
+        _ sparse: SparseBytes, positions: UnsafeBufferPointer<Int32>,
+        _ body: (_ entries: Range<Int>, _ target: Int, _ columns: UnsafeBufferPointer<UInt16>,
+                 _ values: UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        data.rows.withUnsafeBufferPointer { dataRows in
+        data.targets.withUnsafeBufferPointer { targets in
+        sparse.rowStarts.withUnsafeBufferPointer { rowStarts in
+        sparse.columns.withUnsafeBufferPointer { columns in
+        sparse.values.withUnsafeBufferPointer { values in
+            for position in positions {
+                let row = Int(dataRows[Int(position)])
+                body(Int(rowStarts[row])..<Int(rowStarts[row + 1]), Int(targets[Int(position)]), columns, values)
+            }
+        }}}}}
+    }
+
     /// The pass over non-zero pixels only. Per row: z = b + factor * sum over non-zeros of x_j * W[:, j] (all outputs
     /// at once in one SIMD vector), then the loss and dz, then G[:, j] += x_j * factor * dz for the same non-zeros.
+    /// Lanes past `outputCount` stay 0: their weights are 0 and the loss touches only the first `outputCount`.
     private func accumulateSparse(_ sparse: SparseBytes, positions: UnsafeBufferPointer<Int32>,
                                   biases: UnsafePointer<Float>, workspace: Workspace, withGradient: Bool) -> BatchResult {
         let d = featureCount
@@ -278,64 +302,25 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         let weights = UnsafePointer(transposedWeights)
         let gradient = workspace.transposedGradient
         if withGradient { gradient.initialize(repeating: SIMD16<Float>(), count: d) }
-        // Padding outputs get a logit of -infinity, so they add nothing to the softmax.
-        var bias = SIMD16<Float>(repeating: kind == .softmax ? -.infinity : 0)
+        var bias = SIMD16<Float>()
         for c in 0..<k { bias[c] = biases[c] }
         var biasGradient = SIMD16<Float>()
-        var result = BatchResult()
-        data.rows.withUnsafeBufferPointer { dataRows in
-        data.targets.withUnsafeBufferPointer { targets in
-        sparse.rowStarts.withUnsafeBufferPointer { rowStarts in
-        sparse.columns.withUnsafeBufferPointer { columns in
-        sparse.values.withUnsafeBufferPointer { values in
-            for position in positions {
-                let row = Int(dataRows[Int(position)])
-                let entries = Int(rowStarts[row])..<Int(rowStarts[row + 1])
-                let target = Int(targets[Int(position)])
-                var sum = SIMD16<Float>()
-                for e in entries { sum += Float(values[e]) * weights[Int(columns[e])] }
-                var z = bias + factor * sum
-                var delta = SIMD16<Float>()
-                switch kind {
-                case .logistic:
-                    let margin = z[0]
-                    result.lossSum += Double(Kernels.softplus(target == 1 ? -margin : margin))
-                    if (margin > 0) == (target == 1) { result.correct += 1 }
-                    delta[0] = Kernels.sigmoid(margin) - Float(target)
-                case .ovr:
-                    var best = 0
-                    var loss: Float = 0
-                    for c in 0..<k {
-                        if z[c] > z[best] { best = c }
-                        loss += Kernels.softplus(c == target ? -z[c] : z[c])
-                        delta[c] = Kernels.sigmoid(z[c]) - (c == target ? 1 : 0)
-                    }
-                    result.lossSum += Double(loss)
-                    if best == target { result.correct += 1 }
-                default:
-                    let largest = z.max()
-                    var best = 0
-                    while z[best] != largest { best += 1 }
-                    z -= largest
-                    var total: Float = 0
-                    for c in 0..<k {
-                        delta[c] = Float.exp(z[c])
-                        total += delta[c]
-                    }
-                    let logTotal = Float.log(total)
-                    result.lossSum += Double(logTotal - z[target])
-                    if best == target { result.correct += 1 }
-                    delta *= 1 / total
-                    delta[target] -= 1
-                }
-                if withGradient {
-                    biasGradient += delta
-                    let scaled = factor * delta
-                    for e in entries { gradient[Int(columns[e])] += Float(values[e]) * scaled }
-                }
+        var result = BatchResult(count: positions.count)
+        forEachSparseRow(sparse, positions: positions) { entries, target, columns, values in
+            var sum = SIMD16<Float>()
+            for e in entries { sum += Float(values[e]) * weights[Int(columns[e])] }
+            var delta = bias + factor * sum
+            let (loss, correct) = withUnsafeMutableBytes(of: &delta) {
+                lossAndDerivatives(logits: $0.baseAddress!.assumingMemoryBound(to: Float.self), target: target)
             }
-            result.count = positions.count
-        }}}}}
+            result.lossSum += Double(loss)
+            if correct { result.correct += 1 }
+            if withGradient {
+                biasGradient += delta
+                let scaled = factor * delta
+                for e in entries { gradient[Int(columns[e])] += Float(values[e]) * scaled }
+            }
+        }
         if withGradient {
             // Back to the flat class-major layout the trainer uses (ParallelPass zeroed it).
             let flat = workspace.gradient
@@ -356,30 +341,20 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         let bias = parameters[featureCount]
         let gradient = workspace.gradient  // zeroed by ParallelPass when a gradient is wanted
         var biasGradient: Float = 0
-        var result = BatchResult()
-        data.rows.withUnsafeBufferPointer { dataRows in
-        data.targets.withUnsafeBufferPointer { targets in
-        sparse.rowStarts.withUnsafeBufferPointer { rowStarts in
-        sparse.columns.withUnsafeBufferPointer { columns in
-        sparse.values.withUnsafeBufferPointer { values in
-            for position in positions {
-                let row = Int(dataRows[Int(position)])
-                let entries = Int(rowStarts[row])..<Int(rowStarts[row + 1])
-                let positive = targets[Int(position)] == 1
-                var sum: Float = 0
-                for e in entries { sum = Relaxed.multiplyAdd(Float(values[e]), parameters[Int(columns[e])], sum) }
-                let margin = bias + factor * sum
-                result.lossSum += Double(Kernels.softplus(positive ? -margin : margin))
-                if (margin > 0) == positive { result.correct += 1 }
-                if withGradient {
-                    let delta = Kernels.sigmoid(margin) - (positive ? 1 : 0)
-                    biasGradient += delta
-                    let scaled = factor * delta
-                    for e in entries { gradient[Int(columns[e])] += Float(values[e]) * scaled }
-                }
+        var result = BatchResult(count: positions.count)
+        forEachSparseRow(sparse, positions: positions) { entries, target, columns, values in
+            var sum: Float = 0
+            for e in entries { sum = Relaxed.multiplyAdd(Float(values[e]), parameters[Int(columns[e])], sum) }
+            var delta = bias + factor * sum
+            let (loss, correct) = lossAndDerivatives(logits: &delta, target: target)
+            result.lossSum += Double(loss)
+            if correct { result.correct += 1 }
+            if withGradient {
+                biasGradient += delta
+                let scaled = factor * delta
+                for e in entries { gradient[Int(columns[e])] += Float(values[e]) * scaled }
             }
-            result.count = positions.count
-        }}}}}
+        }
         if withGradient { gradient[featureCount] = biasGradient }
         return result
     }
