@@ -301,6 +301,10 @@ public final class Trainer<Objective: TrainingObjective> {
         defer { gradient.deallocate() }
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: count)
         defer { scratch.deallocate() }
+        // The point each line search starts from (a buffer of its own: `let start = parameters` would make the
+        // first write to `parameters` copy the whole array every iteration).
+        let start = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { start.deallocate() }
         let evalEvery = options.evalEvery > 0 ? options.evalEvery : 5
         var previousObjective = Double.infinity
         var step = options.learningRate
@@ -311,7 +315,7 @@ public final class Trainer<Objective: TrainingObjective> {
             let objective = smooth + l1 * parameters[..<weightCount].reduce(0.0) { $0 + abs(Double($1)) }
             if !objective.isFinite { return (.diverged, iteration, iteration) }
             running = result
-            let start = parameters
+            parameters.withUnsafeBufferPointer { start.update(from: $0.baseAddress!, count: count) }
             // The search first tries twice the last accepted step, so the step can grow back after a cautious phase.
             var rate = options.lineSearch
                 ? 2 * step : options.schedule.rate(base: options.learningRate, step: iteration, epoch: Double(iteration))
@@ -360,41 +364,42 @@ public final class Trainer<Objective: TrainingObjective> {
         var objective = gradient.withUnsafeMutableBufferPointer { smoothObjective(gradient: $0.baseAddress!).0 }
         var history: [(s: [Float], y: [Float], rho: Double)] = []
         var direction = [Float](repeating: 0, count: count)
-        var trial = [Float](repeating: 0, count: count)
         var trialGradient = [Float](repeating: 0, count: count)
+        // The newest (s, y) pair is built here, then swapped into the history (whose oldest pair's buffers come
+        // back), so an iteration allocates nothing once the history is full.
+        var s = [Float](repeating: 0, count: count)
+        var y = [Float](repeating: 0, count: count)
         var alpha = [Double](repeating: 0, count: options.memory)
-        // The initial inverse Hessian: diag(1 / (curvature + L2)) when the objective estimates its curvature.
+        // The initial inverse Hessian is gamma * M: M = diag(1 / (curvature + L2)) when the objective estimates its
+        // curvature, else the identity.
         let l2 = Float(options.penalty.l2Strength)
-        let inverseCurvature: [Float]? = train.curvatureDiagonal().map { diagonal in
+        let m = train.curvatureDiagonal().map { diagonal in
             diagonal.enumerated().map { index, h in 1 / (h + (index < weightCount ? l2 : 0) + 1e-6) }
-        }
+        } ?? [Float](repeating: 1, count: count)
 
         for iteration in 0..<options.epochs {
             if callbacks.isCancelled() { return (.cancelled, iteration, iteration) }
             // direction = -H * gradient (two-loop recursion)
             for i in 0..<count { direction[i] = -gradient[i] }
-            for (index, pair) in history.enumerated().reversed() {
-                let a = pair.rho * dot(pair.s, direction)
+            for index in history.indices.reversed() {
+                let a = history[index].rho * dot(history[index].s, direction)
                 alpha[index] = a
-                axpy(Float(-a), pair.y, &direction)
+                axpy(Float(-a), history[index].y, &direction)
             }
-            if let last = history.last, let m = inverseCurvature {
-                // H0 = gamma * M, with gamma fitted to the last pair: s'y / (y' M y).
+            if let last = history.last {
+                // gamma fitted to the last pair: s'y / (y' M y).
                 var yMy = 0.0
                 for i in 0..<count { yMy += Double(last.y[i]) * Double(last.y[i]) * Double(m[i]) }
                 let gamma = Float(dot(last.s, last.y) / yMy)
                 for i in 0..<count { direction[i] *= gamma * m[i] }
-            } else if let last = history.last {
-                let gamma = Float(dot(last.s, last.y) / dot(last.y, last.y))
-                for i in 0..<count { direction[i] *= gamma }
             } else {
                 // First step: steepest descent scaled to unit length, as the curvature is unknown.
                 let norm = Float(dot(gradient, gradient).squareRoot())
                 if norm > 0 { for i in 0..<count { direction[i] /= norm } }
             }
-            for (index, pair) in history.enumerated() {
-                let b = pair.rho * dot(pair.y, direction)
-                axpy(Float(alpha[index] - b), pair.s, &direction)
+            for index in history.indices {
+                let b = history[index].rho * dot(history[index].y, direction)
+                axpy(Float(alpha[index] - b), history[index].s, &direction)
             }
             var slope = dot(gradient, direction)
             if slope >= 0 {
@@ -408,8 +413,9 @@ public final class Trainer<Objective: TrainingObjective> {
             var trialObjective = Double.infinity
             var trialResult = BatchResult()
             for _ in 0..<30 {
-                for i in 0..<count { trial[i] = x[i] + step * direction[i] }
-                parameters = trial
+                parameters.withUnsafeMutableBufferPointer { p in
+                    for i in 0..<count { p[i] = x[i] + step * direction[i] }
+                }
                 (trialObjective, trialResult) = trialGradient.withUnsafeMutableBufferPointer {
                     smoothObjective(gradient: $0.baseAddress!)
                 }
@@ -422,18 +428,22 @@ public final class Trainer<Objective: TrainingObjective> {
                 recordPoint(step: iteration, epoch: Double(iteration), learningRate: 0)
                 return (.converged, iteration, iteration)
             }
-            var s = [Float](repeating: 0, count: count)
-            var y = [Float](repeating: 0, count: count)
-            for i in 0..<count {
-                s[i] = trial[i] - x[i]
-                y[i] = trialGradient[i] - gradient[i]
+            parameters.withUnsafeBufferPointer { p in
+                for i in 0..<count {
+                    s[i] = p[i] - x[i]
+                    y[i] = trialGradient[i] - gradient[i]
+                    x[i] = p[i]
+                }
             }
             let curvature = dot(y, s)
             if curvature > 1e-10 {
-                if history.count == options.memory { history.removeFirst() }
-                history.append((s, y, 1 / curvature))
+                var pair = history.count == options.memory
+                    ? history.removeFirst() : (s: [Float](repeating: 0, count: count), y: [Float](repeating: 0, count: count), rho: 0)
+                swap(&pair.s, &s)
+                swap(&pair.y, &y)
+                pair.rho = 1 / curvature
+                history.append(pair)
             }
-            swap(&x, &trial)
             swap(&gradient, &trialGradient)
             let previousObjective = objective
             objective = trialObjective
