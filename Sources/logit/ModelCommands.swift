@@ -24,6 +24,13 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// The store at `path`, created (with its folder) if it does not exist yet: for commands that write a version.
+func createStore(at path: String) throws -> SQLiteModelStore {
+    try FileManager.default.createDirectory(
+        atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+    return try SQLiteModelStore(path: path)
+}
+
 /// A failure that is not the user's syntax (exit code 1).
 struct RuntimeError: Error, CustomStringConvertible {
     let description: String
@@ -90,12 +97,8 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: file) else { throw RuntimeError("no file at \(file)") }
-        let settings = try await store.settings()
-        try FileManager.default.createDirectory(
-            atPath: URL(fileURLWithPath: settings.databasePath).deletingLastPathComponent().path,
-            withIntermediateDirectories: true)
         let version = try ModelFile.read(path: file, name: name)
-        let metadata = try await SQLiteModelStore(path: settings.databasePath).insertVersion(version)
+        let metadata = try await createStore(at: store.settings().databasePath).insertVersion(version)
         print("stored \(metadata.name) version \(metadata.version)")
     }
 }

@@ -61,10 +61,7 @@ struct Train: AsyncParsableCommand {
         } catch let error as LogitJobs.ValidationError {
             throw ValidationError(error.description)
         }
-        try FileManager.default.createDirectory(
-            atPath: URL(fileURLWithPath: settings.databasePath).deletingLastPathComponent().path,
-            withIntermediateDirectories: true)
-        let store = try SQLiteModelStore(path: settings.databasePath)
+        let store = try createStore(at: settings.databasePath)
         let job = JobRecord(id: UUID().uuidString.lowercased(), request: plan.json(), createdAt: Date(), epochs: plan.epochs)
         try await store.insertJob(job)
         try await store.markStarted(jobId: job.id, at: Date())

@@ -17,6 +17,8 @@ import LogitCore
         #expect(a.test?.count == 20 && a.validation?.count == 8 && a.train.count == 72)
         let all = a.train.rows + (a.validation?.rows ?? []) + (a.test?.rows ?? [])
         #expect(Set(all).count == 100)
+        // Each split in storage order, so a full pass reads the data front to back.
+        for rows in [a.train.rows, a.validation?.rows ?? [], a.test?.rows ?? []] { #expect(rows == rows.sorted()) }
         let other = dataset.splits(task: .multiclass, options: SplitOptions(validationFraction: 0.1, testFraction: 0.2, seed: 4))
         #expect(other.train.rows != a.train.rows)
     }
