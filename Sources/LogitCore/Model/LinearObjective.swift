@@ -87,28 +87,27 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
                     biases: Array(parameters[weightCount...]))
     }
 
-    /// For image rows (the sparse case): the Hessian diagonal of the mean cross-entropy at the uniform prediction,
-    /// p(1 - p) * mean(x_j^2) for each weight and p(1 - p) for each bias, with p = 1/2 for binary models and
-    /// 1/outputs otherwise. Pixels differ widely in scale (border pixels are almost always 0), and this lets L-BFGS
-    /// take each weight's step at its own scale. Dense (e.g. standardised) rows are already on one scale: nil.
-    public func curvatureDiagonal() -> [Float]? {
+    /// An estimate of the inverse Hessian at the start, for L-BFGS: p(1 - p) E[x̃ x̃ᵀ] + L2 for every output, with
+    /// p = 1/outputs for softmax and 1/2 for each sigmoid output of the binary and one-vs-rest models, inverted in
+    /// full (`FeatureCovarianceCurvature`) when that costs at most a few passes over the data, else only its
+    /// diagonal for image rows (`PixelScaleCurvature`); nil for other rows when the full one is too dear.
+    public func inverseCurvature(l2: Double) -> (any InverseCurvature)? {
+        let p = kind == .softmax ? 1 / Double(outputCount) : 0.5
+        var nonZeros = data.count * featureCount
+        if let sparse {
+            nonZeros = data.rows.reduce(0) { $0 + Int(sparse.rowStarts[Int($1) + 1] - sparse.rowStarts[Int($1)]) }
+        }
+        let passWork = 2 * nonZeros * outputCount
+        let setupWork = FeatureCovarianceCurvature.setupWork(
+            featureCount: featureCount, rows: data.count, nonZerosPerRow: Double(nonZeros) / Double(max(data.count, 1)))
+        if setupWork <= max(4 * passWork, 10_000_000),
+           let full = FeatureCovarianceCurvature(data: data, transform: transform, outputCount: outputCount,
+                                                 outputProbability: p, l2: l2, threads: threads) {
+            return full
+        }
         guard let sparse, let factor = transform.sharedFactor else { return nil }
-        // Squares of the raw bytes, summed exactly in integers (one pass over the non-zeros, no conversions).
-        var squares = [Int](repeating: 0, count: featureCount)
-        for row in data.rows {
-            for e in Int(sparse.rowStarts[Int(row)])..<Int(sparse.rowStarts[Int(row) + 1]) {
-                let value = Int(sparse.values[e])
-                squares[Int(sparse.columns[e])] &+= value * value
-            }
-        }
-        let p = kind == .logistic ? 0.5 : 1 / Double(outputCount)
-        let weight = p * (1 - p)
-        let scale = weight * Double(factor) * Double(factor) / Double(max(data.count, 1))
-        var diagonal = [Float](repeating: Float(weight), count: parameterCount)
-        for c in 0..<outputCount {
-            for j in 0..<featureCount { diagonal[c * featureCount + j] = Float(Double(squares[j]) * scale) }
-        }
-        return diagonal
+        return PixelScaleCurvature(data: data, sparse: sparse, factor: factor, outputCount: outputCount,
+                                   outputProbability: p, l2: l2)
     }
 
     /// Loss summed over `positions` (of `data`) for a model, and optionally the gradient of the mean loss.
@@ -307,9 +306,16 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         var biasGradient = SIMD16<Float>()
         var result = BatchResult(count: positions.count)
         forEachSparseRow(sparse, positions: positions) { entries, target, columns, values in
-            var sum = SIMD16<Float>()
-            for e in entries { sum += Float(values[e]) * weights[Int(columns[e])] }
-            var delta = bias + factor * sum
+            // Two sums, so consecutive additions do not wait on each other.
+            var even = SIMD16<Float>(), odd = SIMD16<Float>()
+            var e = entries.lowerBound
+            while e + 2 <= entries.upperBound {
+                even += Float(values[e]) * weights[Int(columns[e])]
+                odd += Float(values[e + 1]) * weights[Int(columns[e + 1])]
+                e += 2
+            }
+            if e < entries.upperBound { even += Float(values[e]) * weights[Int(columns[e])] }
+            var delta = bias + factor * (even + odd)
             let (loss, correct) = withUnsafeMutableBytes(of: &delta) {
                 lossAndDerivatives(logits: $0.baseAddress!.assumingMemoryBound(to: Float.self), target: target)
             }

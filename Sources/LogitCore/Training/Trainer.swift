@@ -370,12 +370,18 @@ public final class Trainer<Objective: TrainingObjective> {
         var s = [Float](repeating: 0, count: count)
         var y = [Float](repeating: 0, count: count)
         var alpha = [Double](repeating: 0, count: options.memory)
-        // The initial inverse Hessian is gamma * M: M = diag(1 / (curvature + L2)) when the objective estimates its
-        // curvature, else the identity.
-        let l2 = Float(options.penalty.l2Strength)
-        let m = train.curvatureDiagonal().map { diagonal in
-            diagonal.enumerated().map { index, h in 1 / (h + (index < weightCount ? l2 : 0) + 1e-6) }
-        } ?? [Float](repeating: 1, count: count)
+        // The initial inverse Hessian is gamma * M: M the objective's estimate of the inverse Hessian (with the L2
+        // term) when it has one, else the identity; gamma fitted to the newest pair, s'y / (y'My).
+        let inverseCurvature = train.inverseCurvature(l2: options.penalty.l2Strength)
+        var scratch = [Float](repeating: 0, count: count)
+        /// y'My of the newest pair, computed when the pair is stored.
+        var newestYMY = 0.0
+        /// `destination` = M `source`, when M is not the identity.
+        func applyCurvature(_ curvature: any InverseCurvature, _ source: [Float], into destination: inout [Float]) {
+            source.withUnsafeBufferPointer { v in
+                destination.withUnsafeMutableBufferPointer { curvature.apply(v.baseAddress!, into: $0.baseAddress!) }
+            }
+        }
 
         for iteration in 0..<options.epochs {
             if callbacks.isCancelled() { return (.cancelled, iteration, iteration) }
@@ -386,14 +392,15 @@ public final class Trainer<Objective: TrainingObjective> {
                 alpha[index] = a
                 axpy(Float(-a), history[index].y, &direction)
             }
+            if let inverseCurvature {
+                applyCurvature(inverseCurvature, direction, into: &scratch)
+                swap(&direction, &scratch)
+            }
             if let last = history.last {
-                // gamma fitted to the last pair: s'y / (y' M y).
-                var yMy = 0.0
-                for i in 0..<count { yMy += Double(last.y[i]) * Double(last.y[i]) * Double(m[i]) }
-                let gamma = Float(dot(last.s, last.y) / yMy)
-                for i in 0..<count { direction[i] *= gamma * m[i] }
-            } else {
-                // First step: steepest descent scaled to unit length, as the curvature is unknown.
+                let gamma = Float(dot(last.s, last.y) / newestYMY)
+                for i in 0..<count { direction[i] *= gamma }
+            } else if inverseCurvature == nil {
+                // First step without a curvature estimate: steepest descent scaled to unit length.
                 let norm = Float(dot(gradient, gradient).squareRoot())
                 if norm > 0 { for i in 0..<count { direction[i] /= norm } }
             }
@@ -435,13 +442,19 @@ public final class Trainer<Objective: TrainingObjective> {
                     x[i] = p[i]
                 }
             }
-            let curvature = dot(y, s)
-            if curvature > 1e-10 {
+            let sy = dot(y, s)
+            if sy > 1e-10 {
                 var pair = history.count == options.memory
                     ? history.removeFirst() : (s: [Float](repeating: 0, count: count), y: [Float](repeating: 0, count: count), rho: 0)
                 swap(&pair.s, &s)
                 swap(&pair.y, &y)
-                pair.rho = 1 / curvature
+                pair.rho = 1 / sy
+                if let inverseCurvature {
+                    applyCurvature(inverseCurvature, pair.y, into: &scratch)
+                    newestYMY = dot(pair.y, scratch)
+                } else {
+                    newestYMY = dot(pair.y, pair.y)
+                }
                 history.append(pair)
             }
             swap(&gradient, &trialGradient)

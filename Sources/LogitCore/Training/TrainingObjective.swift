@@ -11,8 +11,9 @@ public protocol TrainingObjective: AnyObject {
 
     /// Where training starts (zeros for convex models, a seeded random draw for an MLP).
     func initialParameters(seed: UInt64) -> [Float]
-    /// An estimate of the diagonal of the data term's Hessian, or nil (see the extension's default).
-    func curvatureDiagonal() -> [Float]?
+    /// An estimate of the inverse Hessian of the data term plus an L2 penalty of strength `l2`, or nil (see the
+    /// extension's default).
+    func inverseCurvature(l2: Double) -> (any InverseCurvature)?
     func model(parameters: [Float]) -> Model
     /// The loss summed over the rows at `positions`, and, if `gradient` is given, the gradient of the mean loss
     /// (`parameterCount` floats, overwritten).
@@ -21,9 +22,9 @@ public protocol TrainingObjective: AnyObject {
 }
 
 extension TrainingObjective {
-    /// An estimate of the diagonal of the data term's Hessian (`parameterCount` values), which L-BFGS uses to scale
-    /// its initial inverse-Hessian; nil when the objective has none (then L-BFGS scales by a single number).
-    public func curvatureDiagonal() -> [Float]? { nil }
+    /// An estimate of the inverse Hessian, which L-BFGS takes (scaled) as its initial inverse Hessian; nil when the
+    /// objective has none (then L-BFGS scales the identity by a single number).
+    public func inverseCurvature(l2: Double) -> (any InverseCurvature)? { nil }
 
     /// Over every row of `data`.
     public func evaluate(parameters: [Float], gradient: UnsafeMutablePointer<Float>? = nil) -> BatchResult {
@@ -31,4 +32,10 @@ extension TrainingObjective {
             allPositions.withUnsafeBufferPointer { evaluate(parameters: p.baseAddress!, positions: $0, gradient: gradient) }
         }
     }
+}
+
+/// A symmetric positive-definite linear map M, an estimate of an objective's inverse Hessian.
+public protocol InverseCurvature: AnyObject {
+    /// `result` = M `vector` (both `parameterCount` floats).
+    func apply(_ vector: UnsafePointer<Float>, into result: UnsafeMutablePointer<Float>)
 }
