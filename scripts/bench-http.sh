@@ -5,7 +5,7 @@
 #   2. POST /predict with one 784-pixel image, 32 connections,
 #   3. POST /predict, one keep-alive connection (p50 latency),
 #   4. POST /predict, 32 connections, while a training job runs (and the server's peak RSS during it),
-# and the start-up time of `logit serve` with models in the database.
+# the start-up time of `logit serve` with models in the database, and the job time of `POST /train {}`.
 #
 # Usage: scripts/bench-http.sh            (DURATION=10 seconds per run, CONNECTIONS=32, THREADS=2 wrk threads)
 set -euo pipefail
@@ -83,3 +83,19 @@ status=$(curl -sf "$base/jobs/$job" | python3 -c 'import json, sys; print(json.l
 echo "training job during that run: $status"
 echo "server peak RSS (VmHWM, training on full MNIST included): $(awk '/VmHWM/ {print $2, $3}' "/proc/$server_pid/status")"
 curl -sf -X POST "$base/jobs/$job/cancel" >/dev/null || true
+
+# The default recipe as a client runs it: POST /train {} on the idle server, its job's started_at -> finished_at
+# and the stored version's test accuracy.
+job=$(curl -sf -X POST -H 'Content-Type: application/json' --data '{"name":"default-recipe"}' "$base/train" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["job"]["id"])')
+until curl -sf "$base/jobs/$job" | grep -q -E '"(succeeded|failed|cancelled)"'; do sleep 0.05; done
+curl -sf "$base/jobs/$job" | python3 -c '
+import json, sys
+from datetime import datetime
+job = json.load(sys.stdin)
+seconds = (datetime.fromisoformat(job["finished_at"].replace("Z", "+00:00"))
+           - datetime.fromisoformat(job["started_at"].replace("Z", "+00:00"))).total_seconds()
+status = job["status"]
+print(f"POST /train {{}}: job {status}, started -> finished {seconds:.3f} s", end="")'
+curl -sf "$base/models/default-recipe/versions/latest/metrics" |
+    python3 -c 'import json, sys; print(", test accuracy %.4f" % json.load(sys.stdin)["metrics"]["accuracy"])'

@@ -73,16 +73,36 @@ public struct FeatureMatrix: Sendable {
         }
     }
 
-    /// Per-column mean and (population) standard deviation over the given rows.
+    /// Per-column mean and (population) standard deviation over the given rows. Bytes are summed exactly in
+    /// integers; every job computes these over its training rows, so no row is copied out.
     public func columnStatistics(rows: [Int32]) -> (mean: [Float], std: [Float]) {
         var sum = [Double](repeating: 0, count: columnCount)
         var sumOfSquares = [Double](repeating: 0, count: columnCount)
-        for row in rows {
-            let values = self.row(Int(row))
-            for j in 0..<columnCount {
-                let value = Double(values[j])
-                sum[j] += value
-                sumOfSquares[j] += value * value
+        let columns = columnCount
+        switch storage {
+        case .bytes(let values):
+            var integerSum = [Int](repeating: 0, count: columns)
+            var integerSquares = [Int](repeating: 0, count: columns)
+            values.withUnsafeBufferPointer { values in
+                for row in rows {
+                    let start = Int(row) * columns
+                    for j in 0..<columns {
+                        let value = Int(values[start + j])
+                        integerSum[j] &+= value
+                        integerSquares[j] &+= value * value
+                    }
+                }
+            }
+            sum = integerSum.map(Double.init)
+            sumOfSquares = integerSquares.map(Double.init)
+        case .floats(let values):
+            for row in rows {
+                let start = Int(row) * columns
+                for j in 0..<columns {
+                    let value = Double(values[start + j])
+                    sum[j] += value
+                    sumOfSquares[j] += value * value
+                }
             }
         }
         let n = Double(max(rows.count, 1))
