@@ -53,9 +53,7 @@ public struct Dataset: Sendable {
     /// Share of features that are constant over the given rows (MNIST's border pixels, for instance): weights on
     /// them can only be zero, which is not learned sparsity.
     public func constantFeatureShare(rows: [Int32]) -> Double {
-        let statistics = train.columnStatistics(rows: rows)
-        let constant = statistics.std.filter { $0 == 0 }.count
-        return Double(constant) / Double(max(featureCount, 1))
+        Double(train.constantColumnCount(rows: rows)) / Double(max(featureCount, 1))
     }
 
     /// Label counts in class order, for the training and test splits.

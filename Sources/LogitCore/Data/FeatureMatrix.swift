@@ -73,6 +73,47 @@ public struct FeatureMatrix: Sendable {
         }
     }
 
+    /// How many columns hold one value in all the given rows (MNIST's border pixels, say). Every job reports it,
+    /// so bytes are compared eight at a time: a column is constant when no row differs from the first in any bit.
+    public func constantColumnCount(rows: [Int32]) -> Int {
+        guard let first = rows.first else { return columnCount }
+        let columns = columnCount
+        switch storage {
+        case .bytes(let values):
+            let words = columns / 8
+            var differs = [UInt8](repeating: 0, count: columns)
+            var differingWords = [UInt64](repeating: 0, count: words)
+            values.withUnsafeBytes { matrix in
+                let reference = matrix.baseAddress! + Int(first) * columns
+                differingWords.withUnsafeMutableBufferPointer { differingWords in
+                    for row in rows.dropFirst() {
+                        let values = matrix.baseAddress! + Int(row) * columns
+                        for w in 0..<words {
+                            differingWords[w] |= values.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self)
+                                ^ reference.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self)
+                        }
+                        for j in (words * 8)..<columns {
+                            differs[j] |= values.load(fromByteOffset: j, as: UInt8.self)
+                                ^ reference.load(fromByteOffset: j, as: UInt8.self)
+                        }
+                    }
+                }
+            }
+            differingWords.withUnsafeBytes { bytes in
+                for j in 0..<(words * 8) { differs[j] = bytes[j] }
+            }
+            return differs.count { $0 == 0 }
+        case .floats(let values):
+            var differs = [Bool](repeating: false, count: columns)
+            let reference = Int(first) * columns
+            for row in rows.dropFirst() {
+                let start = Int(row) * columns
+                for j in 0..<columns where values[start + j] != values[reference + j] { differs[j] = true }
+            }
+            return differs.count { !$0 }
+        }
+    }
+
     /// Per-column mean and (population) standard deviation over the given rows. Bytes are summed exactly in
     /// integers; every job computes these over its training rows, so no row is copied out.
     public func columnStatistics(rows: [Int32]) -> (mean: [Float], std: [Float]) {
