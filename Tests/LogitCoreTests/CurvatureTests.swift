@@ -60,6 +60,34 @@ import Testing
                 FeatureTransform(.unit(divisor: 255), featureCount: 13))
     }
 
+    /// The triangle of sum(x̃ x̃ᵀ) is summed in bands of rows, in parallel: any band height gives the sums computed
+    /// here in Double, over the active features only (the blank column is left out) and the bias.
+    @Test(arguments: dataKinds)
+    func secondMomentsAreTheSameInAnyBands(dataKind: String) throws {
+        let (rows, transform) = data(dataKind, classes: 3)
+        let features = SampledFeatures(matrix: rows.matrix, rows: rows.rows, transform: transform)
+        let d = rows.matrix.columnCount
+        #expect(features.active == (dataKind == "sparse images" ? Array(0..<12) : Array(0..<Int32(d))))
+        let n = features.active.count + 1
+        var expected = [Double](repeating: 0, count: n * n)
+        for row in rows.rows {
+            var x = [Float](repeating: 0, count: d)
+            x.withUnsafeMutableBufferPointer { rows.matrix.fill(rows: [row], transform: transform, into: $0.baseAddress!) }
+            let augmented = features.active.map { Double(x[Int($0)]) } + [1]
+            for i in 0..<n { for j in 0...i { expected[i * n + j] += augmented[i] * augmented[j] } }
+        }
+        for (threads, bandRows) in [(1, nil), (2, 1), (2, 3), (1, 5)] as [(Int, Int?)] {
+            let sums = features.secondMomentSums(threads: threads, bandRows: bandRows)
+            defer { sums.deallocate() }
+            for i in 0..<n {
+                for j in 0...i {
+                    #expect(abs(Double(sums[i * n + j]) - expected[i * n + j]) <= 1e-4 * max(1, expected[i * n + j]),
+                            "entry (\(i), \(j)), \(threads) thread(s), bands of \(bandRows ?? 0)")
+                }
+            }
+        }
+    }
+
     /// M v solves A u = v for every output, A = p(1 - p) mean(x̃ x̃ᵀ) + L2 (weights) + ridge, computed here directly
     /// in Double; a feature that is zero in every row has A's diagonal entry ridge + L2 alone.
     @Test(arguments: dataKinds, [ModelKind.softmax, .logistic])

@@ -44,10 +44,10 @@ public final class FeatureCovarianceCurvature: InverseCurvature, @unchecked Send
         let d = data.matrix.columnCount
         guard d <= Self.maximumFeatureCount, !data.isEmpty else { return nil }
         let sampled = Self.evenlySpaced(data.rows, count: min(sampleRows, data.count))
-        let active = Self.activeFeatures(matrix: data.matrix, rows: sampled, transform: transform)
+        let features = SampledFeatures(matrix: data.matrix, rows: sampled, transform: transform)
+        let active = features.active
         let n = active.count + 1
-        let sums = Self.secondMomentSums(matrix: data.matrix, rows: sampled, active: active, transform: transform,
-                                         threads: threads)
+        let sums = features.secondMomentSums(threads: threads)
         // A = p(1 - p) / m * sums + diag(l2 on weights) + ridge.
         let scale = Float(p * (1 - p)) / Float(sampled.count)
         var trace: Float = 0
@@ -98,64 +98,131 @@ public final class FeatureCovarianceCurvature: InverseCurvature, @unchecked Send
     static func evenlySpaced(_ rows: [Int32], count: Int) -> [Int32] {
         (0..<count).map { rows[$0 * rows.count / count] }
     }
+}
 
-    /// The features whose transformed value is non-zero in at least one of `rows`.
-    static func activeFeatures(matrix: FeatureMatrix, rows: [Int32], transform: FeatureTransform) -> [Int32] {
+/// The sampled rows' transformed features, non-zeros only, renumbered to the features non-zero in some sampled
+/// row (`active`); each row ends with a 1 for the bias, numbered `active.count`.
+struct SampledFeatures {
+    let active: [Int32]
+    /// Row r's entries are `rowStarts[r]..<rowStarts[r + 1]`, in increasing index.
+    let rowStarts: [Int]
+    let indices: [Int32]
+    let values: [Float]
+
+    init(matrix: FeatureMatrix, rows: [Int32], transform: FeatureTransform) {
         let d = matrix.columnCount
-        var seen = [Bool](repeating: false, count: d)
-        var x = [Float](repeating: 0, count: d)
-        x.withUnsafeMutableBufferPointer { x in
-            for row in rows {
-                matrix.fill(rows: CollectionOfOne(row), transform: transform, into: x.baseAddress!)
-                for j in 0..<d where x[j] != 0 { seen[j] = true }
+        var columns: [Int32] = []
+        var rawValues: [Float] = []
+        var rowStarts = [0]
+        rowStarts.reserveCapacity(rows.count + 1)
+        columns.reserveCapacity(rows.count * 16)
+        rawValues.reserveCapacity(rows.count * 16)
+        if let sparse = matrix.sparse, let factor = transform.sharedFactor {
+            // Images: the non-zero pixels are indexed already, and the shared scale keeps zeros zero.
+            sparse.rowStarts.withUnsafeBufferPointer { starts in
+                sparse.columns.withUnsafeBufferPointer { sparseColumns in
+                    sparse.values.withUnsafeBufferPointer { sparseValues in
+                        for row in rows {
+                            for e in Int(starts[Int(row)])..<Int(starts[Int(row) + 1]) {
+                                columns.append(Int32(sparseColumns[e]))
+                                rawValues.append(Float(sparseValues[e]) * factor)
+                            }
+                            rowStarts.append(columns.count)
+                        }
+                    }
+                }
+            }
+        } else {
+            var x = [Float](repeating: 0, count: d)
+            x.withUnsafeMutableBufferPointer { x in
+                for row in rows {
+                    matrix.fill(rows: CollectionOfOne(row), transform: transform, into: x.baseAddress!)
+                    for j in 0..<d where x[j] != 0 {
+                        columns.append(Int32(j))
+                        rawValues.append(x[j])
+                    }
+                    rowStarts.append(columns.count)
+                }
             }
         }
-        return (0..<Int32(d)).filter { seen[Int($0)] }
+        var number = [Int32](repeating: -1, count: d)
+        for column in columns { number[Int(column)] = 0 }
+        var active: [Int32] = []
+        for j in 0..<d where number[j] == 0 {
+            number[j] = Int32(active.count)
+            active.append(Int32(j))
+        }
+        // Renumber, and append each row's bias entry.
+        let bias = Int32(active.count)
+        var indices: [Int32] = []
+        var values: [Float] = []
+        var starts = [0]
+        indices.reserveCapacity(columns.count + rows.count)
+        values.reserveCapacity(columns.count + rows.count)
+        starts.reserveCapacity(rows.count + 1)
+        for r in 0..<rows.count {
+            for e in rowStarts[r]..<rowStarts[r + 1] {
+                indices.append(number[Int(columns[e])])
+                values.append(rawValues[e])
+            }
+            indices.append(bias)
+            values.append(1)
+            starts.append(indices.count)
+        }
+        self.active = active
+        self.rowStarts = starts
+        self.indices = indices
+        self.values = values
     }
 
-    /// The lower triangle of the sum over `rows` of x̃ x̃ᵀ, x̃ the `active` features then a 1: row-major `n x n`,
-    /// n = active + 1 (allocated here; the caller owns it). Each thread sums its share of the rows into a matrix
-    /// of its own. Row i of the triangle gets x_i x[..<=i], from the row's first non-zero on: an image costs its
-    /// non-zeros times the span of features before them.
-    static func secondMomentSums(matrix: FeatureMatrix, rows: [Int32], active: [Int32], transform: FeatureTransform,
-                                 threads: Int) -> UnsafeMutablePointer<Float> {
+    var rowCount: Int { rowStarts.count - 1 }
+
+    /// The lower triangle of the sum over the rows of x̃ x̃ᵀ: row-major `n x n`, n = active + 1 (allocated here; the
+    /// caller owns it). Row i of the triangle gets x_i x[first...i] from each row with x_i != 0 (first: the row's
+    /// first non-zero), so an image costs its non-zeros times the span before them. The triangle is summed in
+    /// bands of rows small enough to stay in the core's L2 cache, one band per task: every band reads all the
+    /// (small) sampled rows, and no two tasks write the same entry.
+    func secondMomentSums(threads: Int, bandRows: Int? = nil) -> UnsafeMutablePointer<Float> {
         let n = active.count + 1
-        let d = matrix.columnCount
-        let chunks = ParallelPass.chunkCount(rows: rows.count, threads: threads, minimumRowsPerThread: 256)
-        let sums = (0..<chunks).map { _ in
-            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
-            buffer.initialize(repeating: 0, count: n * n)
-            return buffer
-        }
+        let sums = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+        sums.initialize(repeating: 0, count: n * n)
+        // ~128 KB of the triangle per band (MNIST: 14 bands of 49 rows).
+        let bandRows = bandRows ?? max(8, 32 * 1024 / n)
+        let bands = (n + bandRows - 1) / bandRows
         let shared = UnsafeSendable(sums)
-        let work: @Sendable (Int) -> Void = { chunk in
-            let sum = shared.value[chunk]
-            let raw = UnsafeMutablePointer<Float>.allocate(capacity: d)
+        let work: @Sendable (Int) -> Void = { band in
+            let sums = shared.value
+            let low = Int32(band * bandRows)
+            let high = Int32(min(n, (band + 1) * bandRows))
+            // Row x̃ in dense form, zero outside the entries scattered for the current row.
             let x = UnsafeMutablePointer<Float>.allocate(capacity: n)
-            defer {
-                raw.deallocate()
-                x.deallocate()
-            }
-            x[n - 1] = 1
-            for row in rows[ParallelPass.range(chunk, of: chunks, rows: rows.count)] {
-                matrix.fill(rows: CollectionOfOne(row), transform: transform, into: raw)
-                var first = n - 1
-                for (i, j) in active.enumerated() {
-                    x[i] = raw[Int(j)]
-                    if x[i] != 0 && first == n - 1 { first = i }
-                }
-                for i in first..<n where x[i] != 0 {
-                    Kernels.axpy(x[i], x + first, sum + i * n + first, count: i + 1 - first)
+            x.initialize(repeating: 0, count: n)
+            defer { x.deallocate() }
+            self.indices.withUnsafeBufferPointer { indices in
+                self.values.withUnsafeBufferPointer { values in
+                    for r in 0..<self.rowCount {
+                        let entries = self.rowStarts[r]..<self.rowStarts[r + 1]
+                        var end = entries.lowerBound
+                        while end < entries.upperBound && indices[end] < high {
+                            x[Int(indices[end])] = values[end]
+                            end += 1
+                        }
+                        let first = Int(indices[entries.lowerBound])
+                        for e in entries.lowerBound..<end where indices[e] >= low {
+                            let i = Int(indices[e])
+                            Kernels.axpy(values[e], x + first, sums + i * n + first, count: i + 1 - first)
+                        }
+                        for e in entries.lowerBound..<end { x[Int(indices[e])] = 0 }
+                    }
                 }
             }
         }
-        if chunks == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
-        let total = sums[0]
-        for chunk in sums.dropFirst() {
-            for index in 0..<(n * n) { total[index] += chunk[index] }
-            chunk.deallocate()
+        if threads == 1 || bands == 1 {
+            for band in 0..<bands { work(band) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: bands, execute: work)
         }
-        return total
+        return sums
     }
 }
 

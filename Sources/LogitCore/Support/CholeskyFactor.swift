@@ -16,7 +16,8 @@ final class CholeskyFactor {
         lower = matrix
         inverseDiagonal = .allocate(capacity: n)
         // Left-looking (Cholesky-Crout): L[i][j] = (A[i][j] - L[i][..<j] . L[j][..<j]) / L[j][j]. Each entry reads
-        // only rows i and j left of column j, so A can be overwritten in place; the dots run over contiguous rows.
+        // only rows i and j left of column j, so A can be overwritten in place; the dots run over contiguous rows,
+        // four rows i at a time so that row j is read once per four.
         for j in 0..<n {
             let rowJ = matrix + j * n
             let pivot = rowJ[j] - Kernels.dot(rowJ, rowJ, count: j)
@@ -26,9 +27,20 @@ final class CholeskyFactor {
             rowJ[j] = diagonal
             let inverse = 1 / diagonal
             inverseDiagonal[j] = inverse
-            for i in (j + 1)..<n {
-                let rowI = matrix + i * n
-                rowI[j] = (rowI[j] - Kernels.dot(rowI, rowJ, count: j)) * inverse
+            var i = j + 1
+            while i + 4 <= n {
+                let row = matrix + i * n
+                let (d0, d1, d2, d3) = Kernels.dot4(row, row + n, row + 2 * n, row + 3 * n, rowJ, count: j)
+                row[j] = (row[j] - d0) * inverse
+                row[n + j] = (row[n + j] - d1) * inverse
+                row[2 * n + j] = (row[2 * n + j] - d2) * inverse
+                row[3 * n + j] = (row[3 * n + j] - d3) * inverse
+                i += 4
+            }
+            while i < n {
+                let row = matrix + i * n
+                row[j] = (row[j] - Kernels.dot(row, rowJ, count: j)) * inverse
+                i += 1
             }
         }
     }
