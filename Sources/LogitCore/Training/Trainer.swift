@@ -362,7 +362,7 @@ public final class Trainer<Objective: TrainingObjective> {
         var x = parameters
         var gradient = [Float](repeating: 0, count: count)
         var objective = gradient.withUnsafeMutableBufferPointer { smoothObjective(gradient: $0.baseAddress!).0 }
-        var history: [(s: [Float], y: [Float], rho: Double)] = []
+        var history: [(s: [Float], y: [Float], curvedY: [Float], rho: Double)] = []
         var direction = [Float](repeating: 0, count: count)
         var trialGradient = [Float](repeating: 0, count: count)
         // The newest (s, y) pair is built here, then swapped into the history (whose oldest pair's buffers come
@@ -371,17 +371,25 @@ public final class Trainer<Objective: TrainingObjective> {
         var y = [Float](repeating: 0, count: count)
         var alpha = [Double](repeating: 0, count: options.memory)
         // The initial inverse Hessian is gamma * M: M the objective's estimate of the inverse Hessian (with the L2
-        // term) when it has one, else the identity; gamma fitted to the newest pair, s'y / (y'My).
+        // term) when it has one, else the identity; gamma fitted to the newest pair, s'y / (y'My). M is applied
+        // once per iteration, to the new gradient: M y is the difference of two such products, and M q in the
+        // two-loop recursion (q = -g - sum of alpha_i y_i) is the same combination of M g and the pairs' M y_i.
         let inverseCurvature = train.inverseCurvature(l2: options.penalty.l2Strength)
-        var scratch = [Float](repeating: 0, count: count)
-        /// y'My of the newest pair, computed when the pair is stored.
-        var newestYMY = 0.0
-        /// `destination` = M `source`, when M is not the identity.
-        func applyCurvature(_ curvature: any InverseCurvature, _ source: [Float], into destination: inout [Float]) {
+        /// `destination` = M `source` (a copy when M is the identity).
+        func applyCurvature(_ source: [Float], into destination: inout [Float]) {
+            guard let inverseCurvature else {
+                for i in 0..<count { destination[i] = source[i] }
+                return
+            }
             source.withUnsafeBufferPointer { v in
-                destination.withUnsafeMutableBufferPointer { curvature.apply(v.baseAddress!, into: $0.baseAddress!) }
+                destination.withUnsafeMutableBufferPointer { inverseCurvature.apply(v.baseAddress!, into: $0.baseAddress!) }
             }
         }
+        var curvedGradient = [Float](repeating: 0, count: count)
+        var trialCurvedGradient = [Float](repeating: 0, count: count)
+        applyCurvature(gradient, into: &curvedGradient)
+        /// y'My of the newest pair, computed when the pair is stored.
+        var newestYMY = 0.0
 
         for iteration in 0..<options.epochs {
             if callbacks.isCancelled() { return (.cancelled, iteration, iteration) }
@@ -392,17 +400,18 @@ public final class Trainer<Objective: TrainingObjective> {
                 alpha[index] = a
                 axpy(Float(-a), history[index].y, &direction)
             }
-            if let inverseCurvature {
-                applyCurvature(inverseCurvature, direction, into: &scratch)
-                swap(&direction, &scratch)
-            }
-            if let last = history.last {
-                let gamma = Float(dot(last.s, last.y) / newestYMY)
-                for i in 0..<count { direction[i] *= gamma }
-            } else if inverseCurvature == nil {
+            if history.isEmpty && inverseCurvature == nil {
                 // First step without a curvature estimate: steepest descent scaled to unit length.
                 let norm = Float(dot(gradient, gradient).squareRoot())
                 if norm > 0 { for i in 0..<count { direction[i] /= norm } }
+            } else {
+                // M q = -M g - sum of alpha_i M y_i, scaled by gamma.
+                for i in 0..<count { direction[i] = -curvedGradient[i] }
+                for index in history.indices { axpy(Float(-alpha[index]), history[index].curvedY, &direction) }
+                if let last = history.last {
+                    let gamma = Float(dot(last.s, last.y) / newestYMY)
+                    for i in 0..<count { direction[i] *= gamma }
+                }
             }
             for index in history.indices {
                 let b = history[index].rho * dot(history[index].y, direction)
@@ -442,22 +451,22 @@ public final class Trainer<Objective: TrainingObjective> {
                     x[i] = p[i]
                 }
             }
+            applyCurvature(trialGradient, into: &trialCurvedGradient)
             let sy = dot(y, s)
             if sy > 1e-10 {
                 var pair = history.count == options.memory
-                    ? history.removeFirst() : (s: [Float](repeating: 0, count: count), y: [Float](repeating: 0, count: count), rho: 0)
+                    ? history.removeFirst()
+                    : (s: [Float](repeating: 0, count: count), y: [Float](repeating: 0, count: count),
+                       curvedY: [Float](repeating: 0, count: count), rho: 0)
                 swap(&pair.s, &s)
                 swap(&pair.y, &y)
+                for i in 0..<count { pair.curvedY[i] = trialCurvedGradient[i] - curvedGradient[i] }
                 pair.rho = 1 / sy
-                if let inverseCurvature {
-                    applyCurvature(inverseCurvature, pair.y, into: &scratch)
-                    newestYMY = dot(pair.y, scratch)
-                } else {
-                    newestYMY = dot(pair.y, pair.y)
-                }
+                newestYMY = dot(pair.y, pair.curvedY)
                 history.append(pair)
             }
             swap(&gradient, &trialGradient)
+            swap(&curvedGradient, &trialCurvedGradient)
             let previousObjective = objective
             objective = trialObjective
             running = trialResult
