@@ -8,7 +8,8 @@ import Synchronization
 
 /// Runs training jobs in the background, oldest first, at most `maxConcurrentJobs` at a time.
 ///
-/// The CPU-bound training runs on a dedicated Dispatch queue, never on the event loops or Swift's cooperative pool.
+/// The CPU-bound training runs on threads of its own (`TrainingThreads`, at the runner's nice value), never on the
+/// event loops or Swift's cooperative pool.
 /// What it reports (curve points, progress, the result) flows back through an `AsyncStream` to a task that writes
 /// it to the store, so the training thread never waits for the database.
 public actor JobScheduler {
@@ -17,7 +18,6 @@ public actor JobScheduler {
     public let maxConcurrentJobs: Int
     public let maxQueuedJobs: Int
     private let logger: Logger
-    private let trainingQueue = DispatchQueue(label: "logit.training", qos: .utility, attributes: .concurrent)
 
     private var waiting: [String] = []
     private var running: [String: CancellationFlag] = [:]
@@ -173,7 +173,7 @@ public actor JobScheduler {
 
             let (reports, continuation) = AsyncStream<TrainingReport>.makeStream()
             let runner = self.runner
-            trainingQueue.async {
+            TrainingThreads.run(helpers: runner.threads - 1, nice: runner.nice) {
                 let callbacks = TrainingCallbacks(
                     isCancelled: { flag.isCancelled },
                     onProgress: { continuation.yield(.progress($0)) },

@@ -9,10 +9,14 @@ public struct TrainingRunner: Sendable {
     public let datasets: DatasetRegistry
     /// Threads one job's passes over the data may use.
     public let threads: Int
+    /// Nice value of the threads a scheduled job trains on (0-19): above 0, request handlers get most of the CPU
+    /// while a job trains.
+    public let nice: Int
 
-    public init(datasets: DatasetRegistry, threads: Int) {
+    public init(datasets: DatasetRegistry, threads: Int, nice: Int = 0) {
         self.datasets = datasets
         self.threads = max(1, threads)
+        self.nice = min(max(0, nice), 19)
     }
 
     public struct Output: Sendable {

@@ -19,6 +19,8 @@ public struct AppConfiguration: Sendable {
     public var maxConcurrentJobs = 1
     /// Threads one training job may use for its passes over the data.
     public var trainingThreads = 2
+    /// Nice value (0-19) of the threads jobs train on: serving keeps most of the CPU while a job trains.
+    public var trainingNice = 10
     /// Train the default model in the background when the database has no model yet.
     public var trainOnFirstRun = true
     public var maxEpochs = 1000
@@ -67,6 +69,7 @@ public struct AppConfiguration: Sendable {
         configuration.publicDirectory = reader.string(forKey: "public_directory", default: configuration.publicDirectory)
         configuration.maxConcurrentJobs = reader.int(forKey: "max_concurrent_jobs", default: configuration.maxConcurrentJobs)
         configuration.trainingThreads = reader.int(forKey: "training_threads", default: configuration.trainingThreads)
+        configuration.trainingNice = reader.int(forKey: "training_nice", default: configuration.trainingNice)
         configuration.trainOnFirstRun = reader.bool(forKey: "train_on_first_run", default: configuration.trainOnFirstRun)
         configuration.maxEpochs = reader.int(forKey: "max_epochs", default: configuration.maxEpochs)
         configuration.maxBodyBytes = reader.int(forKey: "max_body_bytes", default: configuration.maxBodyBytes)
@@ -98,6 +101,7 @@ public struct AppConfiguration: Sendable {
         try check((0...65535).contains(port), "port must be 0-65535")
         try check(maxConcurrentJobs >= 1, "max_concurrent_jobs must be at least 1")
         try check(trainingThreads >= 1, "training_threads must be at least 1")
+        try check((0...19).contains(trainingNice), "training_nice must be 0-19")
         try check(maxEpochs >= 1, "max_epochs must be at least 1")
         try check(maxBodyBytes >= 4096, "max_body_bytes must be at least 4096")
         try check(maxBatchInstances >= 1, "max_batch_instances must be at least 1")

@@ -58,7 +58,8 @@ func makeServices(_ configuration: AppConfiguration, logger: Logger, metrics: Se
     let store = try SQLiteModelStore(path: configuration.databasePath)
     let datasets = DatasetRegistry(dataDirectory: configuration.dataDirectory)
     let scheduler = JobScheduler(
-        store: store, runner: TrainingRunner(datasets: datasets, threads: configuration.trainingThreads),
+        store: store, runner: TrainingRunner(datasets: datasets, threads: configuration.trainingThreads,
+                                             nice: configuration.trainingNice),
         maxConcurrentJobs: configuration.maxConcurrentJobs, maxQueuedJobs: configuration.maxQueuedJobs, logger: logger)
     let cache = ModelCache(store: store)
     await scheduler.setOnVersionStored { rowsPerSecond in

@@ -29,5 +29,13 @@ import Testing
         await #expect(throws: AppConfiguration.InvalidConfiguration.self) {
             try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_MAX_CONCURRENT_JOBS": "0"])
         }
+        // Nice values run from 0 (the service's priority) to 19 (the lowest).
+        await #expect(throws: AppConfiguration.InvalidConfiguration.self) {
+            try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_TRAINING_NICE": "20"])
+        }
+        let configuration = try await AppConfiguration.load(
+            file: "/nonexistent.json", environment: ["LOGIT_TRAINING_NICE": "0"])
+        #expect(configuration.trainingNice == 0)
+        #expect(AppConfiguration().trainingNice == 10)
     }
 }

@@ -220,7 +220,7 @@ struct SampledFeatures {
         if threads == 1 || bands == 1 {
             for band in 0..<bands { work(band) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: bands, execute: work)
+            TrainingThreads.parallelFor(iterations: bands, work)
         }
         return sums
     }

@@ -26,7 +26,7 @@ enum ParallelPass {
             total = body(0)
         } else {
             let results = Results(count: chunks)
-            DispatchQueue.concurrentPerform(iterations: chunks) { results.storage[$0] = body($0) }
+            TrainingThreads.parallelFor(iterations: chunks) { results.storage[$0] = body($0) }
             total = results.storage.reduce(BatchResult(), +)
         }
         if let gradient {
