@@ -5,7 +5,7 @@
 #   2. POST /predict with one 784-pixel image, 32 connections,
 #   3. POST /predict, one keep-alive connection (p50 latency),
 #   4. POST /predict, 32 connections, while a training job runs (and the server's peak RSS during it),
-# the start-up time of `logit serve` with models in the database, and the job time of `POST /train {}`.
+# the start-up time of `logit serve` with models in the database, and the job time of five `POST /train {}` in a row.
 #
 # Usage: scripts/bench-http.sh            (DURATION=10 seconds per run, CONNECTIONS=32, THREADS=2 wrk threads)
 set -euo pipefail
@@ -84,18 +84,24 @@ echo "training job during that run: $status"
 echo "server peak RSS (VmHWM, training on full MNIST included): $(awk '/VmHWM/ {print $2, $3}' "/proc/$server_pid/status")"
 curl -sf -X POST "$base/jobs/$job/cancel" >/dev/null || true
 
-# The default recipe as a client runs it: POST /train {} on the idle server, its job's started_at -> finished_at
-# and the stored version's test accuracy.
-job=$(curl -sf -X POST -H 'Content-Type: application/json' --data '{"name":"default-recipe"}' "$base/train" |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["job"]["id"])')
-until curl -sf "$base/jobs/$job" | grep -q -E '"(succeeded|failed|cancelled)"'; do sleep 0.05; done
-curl -sf "$base/jobs/$job" | python3 -c '
-import json, sys
+# The default recipe as a client runs it: POST /train {} on the idle server, five times one after the other; each
+# job's started_at -> finished_at, their median, and the stored version's test accuracy.
+for run in 1 2 3 4 5; do
+    job=$(curl -sf -X POST -H 'Content-Type: application/json' --data '{"name":"default-recipe"}' "$base/train" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["job"]["id"])')
+    until curl -sf "$base/jobs/$job" | grep -q -E '"(succeeded|failed|cancelled)"'; do sleep 0.05; done
+    curl -sf "$base/jobs/$job" >"$work/job-$run.json"
+done
+curl -sf "$base/models/default-recipe/versions/latest/metrics" >"$work/metrics.json"
+python3 - "$work" <<'PY'
+import json, statistics, sys
 from datetime import datetime
-job = json.load(sys.stdin)
-seconds = (datetime.fromisoformat(job["finished_at"].replace("Z", "+00:00"))
-           - datetime.fromisoformat(job["started_at"].replace("Z", "+00:00"))).total_seconds()
-status = job["status"]
-print(f"POST /train {{}}: job {status}, started -> finished {seconds:.3f} s", end="")'
-curl -sf "$base/models/default-recipe/versions/latest/metrics" |
-    python3 -c 'import json, sys; print(", test accuracy %.4f" % json.load(sys.stdin)["metrics"]["accuracy"])'
+def seconds(job):
+    parse = lambda text: datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (parse(job["finished_at"]) - parse(job["started_at"])).total_seconds()
+jobs = [json.load(open(f"{sys.argv[1]}/job-{run}.json")) for run in range(1, 6)]
+times = [seconds(job) for job in jobs]
+accuracy = json.load(open(f"{sys.argv[1]}/metrics.json"))["metrics"]["accuracy"]
+print(f"POST /train {{}} x5: jobs {', '.join(sorted({job['status'] for job in jobs}))}, started -> finished "
+      f"median {statistics.median(times):.3f} s ({', '.join(f'{t:.3f}' for t in times)}), test accuracy {accuracy:.4f}")
+PY
