@@ -79,7 +79,7 @@ end-to-end:
 # instrumented build takes about 10 minutes on 2 cores.
 test-tsan: deps
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan \
-		--filter "LogitStoreTests|JobQueueTests|ConcurrencyTests|TrainAndPredictTests|ReproducibilityTests"
+		--filter "LogitStoreTests|JobQueueTests|ConcurrencyTests|TrainAndPredictTests|ReproducibilityTests|TrainingThreadsTests"
 
 # Figures for docs/benchmarks.md (not part of make test: benchmarks are not tests).
 bench: build

@@ -21,6 +21,7 @@ import Testing
         "{\n\t\"version\": \"best\",\r\n\"pixels\": [], \"model\": \"m\"}",
         #"{"pixels":[999999999, 7],"version":"latest"}"#,
         "{\"model\":\"d\u{e9}j\u{e0}\",\"pixels\":[5]}",
+        #"{"pixels":[ ]}"#, #"{"pixels":[3 ,4 ] }"#, "{\"pixels\":[\(Array(repeating: "255", count: 784).joined(separator: ","))]}",
     ])
     func simpleBodiesReadAsJSONDecoderReadsThem(body: String) throws {
         let fast = try #require(parse(body))
@@ -37,6 +38,7 @@ import Testing
         #"{"pixels":null}"#, #"{"model":null,"pixels":[1]}"#, #"{"model":"a\"b","pixels":[1]}"#,
         #"{"model":"a\nb","pixels":[1]}"#, #"{"pixels":[1],"pixels":[2]}"#, #"{"pixels":[1],"extra":1}"#,
         #"{"instances":[[1]]}"#, #"{"pixels":[1]} x"#, #"{"pixels":[1]"#, #"{"pixels":[1],}"#, "", "{}", "[]",
+        #"{"pixels":[1"#, #"{"pixels":["#, #"{"pixels":[1 "#, #"{"pixels":[,1]}"#, #"{"pixels":[1,,2]}"#,
         #"{"pixels":[NaN]}"#, #"{"pixels":[Infinity]}"#, #"{"version":1.5,"pixels":[1]}"#, #"{'pixels':[1]}"#,
     ])
     func everythingElseTakesTheFullDecoder(body: String) {
