@@ -28,8 +28,19 @@ import Testing
     @Test func everyAnswerCarriesARequestId() async throws {
         let app = try await buildApplication(testConfiguration())
         try await app.test(.router) { client in
-            let generated = try await client.request(.get, "/healthz/live")
-            #expect((generated.headers[.init("X-Request-Id")!]?.count ?? 0) >= 32)
+            // Generated ids: 16 hex digits of the run, a dash, 16 of a counter; never the same twice.
+            var generated: [String] = []
+            for _ in 0..<20 {
+                let answer = try await client.request(.get, "/healthz/live")
+                generated.append(try #require(answer.headers[.init("X-Request-Id")!]))
+            }
+            #expect(Set(generated).count == generated.count)
+            let hex = Set("0123456789abcdef")
+            for id in generated {
+                #expect(id.count == 33 && id.split(separator: "-").map(\.count) == [16, 16], "\(id)")
+                #expect(id.filter { $0 != "-" }.allSatisfy(hex.contains), "\(id)")
+                #expect(id.prefix(16) == generated[0].prefix(16))
+            }
             let echoed = try await client.execute(uri: "/nope", method: .get, headers: [.init("X-Request-Id")!: "abc-123"]) { $0 }
             #expect(echoed.status == .notFound && echoed.headers[.init("X-Request-Id")!] == "abc-123")
         }

@@ -20,6 +20,12 @@ public enum ServingBenchmarks {
         }
     }
 
+    /// Characters of a new request id, as answers without the client's `X-Request-Id` get one.
+    public static func newRequestId() -> Int { RequestIds.next().utf8.count }
+
+    /// The same with the UUID the ids were before.
+    public static func newUUID() -> Int { UUID().uuidString.lowercased().utf8.count }
+
     /// Bytes of the same answer as JSONEncoder writes it.
     public static func writeAnswerWithFoundation(label: Int, probabilities: [Float]) throws -> Int {
         try APICoding.encoder.encode(PredictionsView(
