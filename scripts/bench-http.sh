@@ -89,6 +89,9 @@ curl -sf -X POST "$base/jobs/$job/cancel" >/dev/null || true
 for run in 1 2 3 4 5; do
     job=$(curl -sf -X POST -H 'Content-Type: application/json' --data '{"name":"default-recipe"}' "$base/train" |
         python3 -c 'import json, sys; print(json.load(sys.stdin)["job"]["id"])')
+    # Wait on the job's event stream, which ends with the job: polling in a loop would start a curl process
+    # every few milliseconds, and those compete with the (niced) training threads for the two cores.
+    curl -sfN "$base/jobs/$job/events" >/dev/null
     until curl -sf "$base/jobs/$job" | grep -q -E '"(succeeded|failed|cancelled)"'; do sleep 0.05; done
     curl -sf "$base/jobs/$job" >"$work/job-$run.json"
 done
