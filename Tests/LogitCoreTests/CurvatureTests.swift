@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import LogitCore
 
@@ -86,6 +87,31 @@ import Testing
                 }
             }
         }
+    }
+
+    /// The estimate is immutable once built: applied from several threads at once, each gets the serial answer.
+    @Test func theFullEstimateCanBeAppliedFromSeveralThreadsAtOnce() throws {
+        let (rows, transform) = data("sparse images", classes: 3)
+        let objective = LinearObjective(data: rows, transform: transform, kind: .softmax, classCount: 3)
+        let curvature = try #require(objective.inverseCurvature(l2: 0.01) as? FeatureCovarianceCurvature)
+        let count = objective.parameterCount
+        let vectors = (0..<8).map { seed in
+            var generator = SeededGenerator(seed: UInt64(seed))
+            return (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
+        }
+        @Sendable func applied(_ v: [Float]) -> [Float] {
+            var u = [Float](repeating: 0, count: count)
+            v.withUnsafeBufferPointer { v in u.withUnsafeMutableBufferPointer { curvature.apply(v.baseAddress!, into: $0.baseAddress!) } }
+            return u
+        }
+        let serial = vectors.map(applied)
+        let parallel = Mutex([[Float]](repeating: [], count: vectors.count))
+        DispatchQueue.concurrentPerform(iterations: 64) { i in
+            let u = applied(vectors[i % vectors.count])
+            parallel.withLock { $0[i % vectors.count] = u }
+            #expect(u == serial[i % vectors.count])
+        }
+        #expect(parallel.withLock { $0 } == serial)
     }
 
     /// M v solves A u = v for every output, A = p(1 - p) mean(x̃ x̃ᵀ) + L2 (weights) + ridge, computed here directly

@@ -9,12 +9,12 @@ import Dispatch
 /// strongly correlated and of very different scales (border pixels are almost always 0): with A⁻¹, L-BFGS
 /// reaches the softmax optimum on MNIST in about a third of the iterations a diagonal scaling needs
 /// (docs/benchmarks.md). E[x̃ x̃ᵀ] is estimated on up to `sampleRows` evenly spaced training rows.
+///
+/// Immutable once built, so `apply` may run on several threads at once (the factor's buffers are only read).
 public final class FeatureCovarianceCurvature: InverseCurvature, @unchecked Sendable {
     public let featureCount: Int
     public let outputCount: Int
     private let factor: CholeskyFactor
-    /// One SIMD lane per output: the right-hand sides of a solve.
-    private let columns: UnsafeMutablePointer<SIMD16<Float>>
 
     /// Feature counts above this fall back to no estimate: A takes (features + 1)^2 floats and its factorisation
     /// grows with the cube.
@@ -63,10 +63,7 @@ public final class FeatureCovarianceCurvature: InverseCurvature, @unchecked Send
         self.inactiveInverse = 1 / (ridge + Float(l2))
         self.featureCount = d
         self.outputCount = outputCount
-        self.columns = .allocate(capacity: n)
     }
-
-    deinit { columns.deallocate() }
 
     /// `result` = A⁻¹ applied to each output's weights (class-major, `featureCount` each) and bias (after all the
     /// weights), as the linear objective lays its parameters out.
@@ -75,22 +72,26 @@ public final class FeatureCovarianceCurvature: InverseCurvature, @unchecked Send
         let k = outputCount
         let n = active.count + 1
         for i in 0..<(k * d) { result[i] = inactiveInverse * vector[i] }
-        for first in stride(from: 0, to: k, by: 16) {
-            let lanes = min(16, k - first)
-            for (i, j) in active.enumerated() {
-                var column = SIMD16<Float>()
-                for lane in 0..<lanes { column[lane] = vector[(first + lane) * d + Int(j)] }
-                columns[i] = column
+        // One SIMD lane per output: the right-hand sides of a solve (once an iteration; ~42 KB for MNIST).
+        withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: n) { buffer in
+            let columns = buffer.baseAddress!
+            for first in stride(from: 0, to: k, by: 16) {
+                let lanes = min(16, k - first)
+                for (i, j) in active.enumerated() {
+                    var column = SIMD16<Float>()
+                    for lane in 0..<lanes { column[lane] = vector[(first + lane) * d + Int(j)] }
+                    columns[i] = column
+                }
+                var bias = SIMD16<Float>()
+                for lane in 0..<lanes { bias[lane] = vector[k * d + first + lane] }
+                columns[n - 1] = bias
+                factor.solve(columns)
+                for (i, j) in active.enumerated() {
+                    let column = columns[i]
+                    for lane in 0..<lanes { result[(first + lane) * d + Int(j)] = column[lane] }
+                }
+                for lane in 0..<lanes { result[k * d + first + lane] = columns[n - 1][lane] }
             }
-            var bias = SIMD16<Float>()
-            for lane in 0..<lanes { bias[lane] = vector[k * d + first + lane] }
-            columns[n - 1] = bias
-            factor.solve(columns)
-            for (i, j) in active.enumerated() {
-                let column = columns[i]
-                for lane in 0..<lanes { result[(first + lane) * d + Int(j)] = column[lane] }
-            }
-            for lane in 0..<lanes { result[k * d + first + lane] = columns[n - 1][lane] }
         }
     }
 
