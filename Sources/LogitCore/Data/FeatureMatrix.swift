@@ -80,27 +80,26 @@ public struct FeatureMatrix: Sendable {
         let columns = columnCount
         switch storage {
         case .bytes(let values):
-            let words = columns / 8
+            // differs[j] collects, bit by bit, how column j's bytes differ from the first row's.
             var differs = [UInt8](repeating: 0, count: columns)
-            var differingWords = [UInt64](repeating: 0, count: words)
+            let wholeWords = columns / 8 * 8
             values.withUnsafeBytes { matrix in
-                let reference = matrix.baseAddress! + Int(first) * columns
-                differingWords.withUnsafeMutableBufferPointer { differingWords in
+                differs.withUnsafeMutableBytes { differs in
+                    let reference = matrix.baseAddress! + Int(first) * columns
                     for row in rows.dropFirst() {
                         let values = matrix.baseAddress! + Int(row) * columns
-                        for w in 0..<words {
-                            differingWords[w] |= values.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self)
-                                ^ reference.loadUnaligned(fromByteOffset: w * 8, as: UInt64.self)
+                        for j in stride(from: 0, to: wholeWords, by: 8) {
+                            let bits = values.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                                ^ reference.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                            differs.storeBytes(of: differs.loadUnaligned(fromByteOffset: j, as: UInt64.self) | bits,
+                                               toByteOffset: j, as: UInt64.self)
                         }
-                        for j in (words * 8)..<columns {
+                        for j in wholeWords..<columns {
                             differs[j] |= values.load(fromByteOffset: j, as: UInt8.self)
                                 ^ reference.load(fromByteOffset: j, as: UInt8.self)
                         }
                     }
                 }
-            }
-            differingWords.withUnsafeBytes { bytes in
-                for j in 0..<(words * 8) { differs[j] = bytes[j] }
             }
             return differs.count { $0 == 0 }
         case .floats(let values):

@@ -270,12 +270,12 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         }
     }
 
-    /// Calls `body` for the rows at `positions` with each row's non-zero entries (a range of `columns` and `values`)
-    /// and its target.
+    /// Calls `body` for the rows at `positions`, in order, with the row's index in `positions`, its non-zero
+    /// entries (a range of `columns` and `values`) and its target.
     @inline(__always)
     private func forEachSparseRow(
         _ sparse: SparseBytes, positions: UnsafeBufferPointer<Int32>,
-        _ body: (_ entries: Range<Int>, _ target: Int, _ columns: UnsafeBufferPointer<UInt16>,
+        _ body: (_ index: Int, _ entries: Range<Int>, _ target: Int, _ columns: UnsafeBufferPointer<UInt16>,
                  _ values: UnsafeBufferPointer<UInt8>) -> Void
     ) {
         data.rows.withUnsafeBufferPointer { dataRows in
@@ -283,9 +283,9 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         sparse.rowStarts.withUnsafeBufferPointer { rowStarts in
         sparse.columns.withUnsafeBufferPointer { columns in
         sparse.values.withUnsafeBufferPointer { values in
-            for position in positions {
+            for (index, position) in positions.enumerated() {
                 let row = Int(dataRows[Int(position)])
-                body(Int(rowStarts[row])..<Int(rowStarts[row + 1]), Int(targets[Int(position)]), columns, values)
+                body(index, Int(rowStarts[row])..<Int(rowStarts[row + 1]), Int(targets[Int(position)]), columns, values)
             }
         }}}}}
     }
@@ -305,50 +305,39 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         for c in 0..<k { bias[c] = biases[c] }
         var biasGradient = SIMD16<Float>()
         var result = BatchResult(count: positions.count)
-        // Rows go in blocks: the forward pass of a block reads only W, then its backward pass writes only G, so
-        // each table has the core's L1 cache to itself for a while instead of both being touched for every row.
+        // The backward pass goes in blocks of rows: a block's forward passes read only W, then its backward pass
+        // writes only G, so each table has the core's L1 cache to itself for a while instead of both being touched
+        // for every row.
+        let blockRows = Workspace.sparseBlockRows
         let blockDeltas = workspace.blockDeltas
         let blockEntries = workspace.blockEntries
-        data.rows.withUnsafeBufferPointer { dataRows in
-        data.targets.withUnsafeBufferPointer { targets in
-        sparse.rowStarts.withUnsafeBufferPointer { rowStarts in
-        sparse.columns.withUnsafeBufferPointer { columns in
-        sparse.values.withUnsafeBufferPointer { values in
-            var blockStart = 0
-            while blockStart < positions.count {
-                let blockEnd = min(blockStart + Workspace.sparseBlockRows, positions.count)
-                for p in blockStart..<blockEnd {
-                    let row = Int(dataRows[Int(positions[p])])
-                    let entries = Int(rowStarts[row])..<Int(rowStarts[row + 1])
-                    // Two sums, so consecutive additions do not wait on each other.
-                    var even = SIMD16<Float>(), odd = SIMD16<Float>()
-                    var e = entries.lowerBound
-                    while e + 2 <= entries.upperBound {
-                        even += Float(values[e]) * weights[Int(columns[e])]
-                        odd += Float(values[e + 1]) * weights[Int(columns[e + 1])]
-                        e += 2
-                    }
-                    if e < entries.upperBound { even += Float(values[e]) * weights[Int(columns[e])] }
-                    var delta = bias + factor * (even + odd)
-                    let target = Int(targets[Int(positions[p])])
-                    let (loss, correct) = withUnsafeMutableBytes(of: &delta) {
-                        lossAndDerivatives(logits: $0.baseAddress!.assumingMemoryBound(to: Float.self), target: target)
-                    }
-                    result.lossSum += Double(loss)
-                    if correct { result.correct += 1 }
-                    biasGradient += delta
-                    blockDeltas[p - blockStart] = factor * delta
-                    blockEntries[p - blockStart] = entries
-                }
-                if withGradient {
-                    for b in 0..<(blockEnd - blockStart) {
-                        let scaled = blockDeltas[b]
-                        for e in blockEntries[b] { gradient[Int(columns[e])] += Float(values[e]) * scaled }
-                    }
-                }
-                blockStart = blockEnd
+        forEachSparseRow(sparse, positions: positions) { index, entries, target, columns, values in
+            // Two sums, so consecutive additions do not wait on each other.
+            var even = SIMD16<Float>(), odd = SIMD16<Float>()
+            var e = entries.lowerBound
+            while e + 2 <= entries.upperBound {
+                even += Float(values[e]) * weights[Int(columns[e])]
+                odd += Float(values[e + 1]) * weights[Int(columns[e + 1])]
+                e += 2
             }
-        }}}}}
+            if e < entries.upperBound { even += Float(values[e]) * weights[Int(columns[e])] }
+            var delta = bias + factor * (even + odd)
+            let (loss, correct) = withUnsafeMutableBytes(of: &delta) {
+                lossAndDerivatives(logits: $0.baseAddress!.assumingMemoryBound(to: Float.self), target: target)
+            }
+            result.lossSum += Double(loss)
+            if correct { result.correct += 1 }
+            guard withGradient else { return }
+            biasGradient += delta
+            let slot = index % blockRows
+            blockDeltas[slot] = factor * delta
+            blockEntries[slot] = entries
+            guard slot == blockRows - 1 || index == positions.count - 1 else { return }
+            for b in 0...slot {
+                let scaled = blockDeltas[b]
+                for e in blockEntries[b] { gradient[Int(columns[e])] += Float(values[e]) * scaled }
+            }
+        }
         if withGradient {
             // Back to the flat class-major layout the trainer uses (ParallelPass zeroed it).
             let flat = workspace.gradient
@@ -370,7 +359,7 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         let gradient = workspace.gradient  // zeroed by ParallelPass when a gradient is wanted
         var biasGradient: Float = 0
         var result = BatchResult(count: positions.count)
-        forEachSparseRow(sparse, positions: positions) { entries, target, columns, values in
+        forEachSparseRow(sparse, positions: positions) { _, entries, target, columns, values in
             var sum: Float = 0
             for e in entries { sum = Relaxed.multiplyAdd(Float(values[e]), parameters[Int(columns[e])], sum) }
             var delta = bias + factor * sum
@@ -394,7 +383,8 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         let logits: UnsafeMutablePointer<Float>
         let gradient: UnsafeMutablePointer<Float>
         let transposedGradient: UnsafeMutablePointer<SIMD16<Float>>
-        /// The sparse kernel's block: each row's scaled derivatives and its range of non-zero entries.
+        /// The sparse softmax kernel's block of rows awaiting their backward pass: each row's scaled derivatives and
+        /// its range of non-zero entries.
         static let sparseBlockRows = 64
         let blockDeltas: UnsafeMutablePointer<SIMD16<Float>>
         let blockEntries: UnsafeMutablePointer<Range<Int>>

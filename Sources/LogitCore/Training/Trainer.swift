@@ -374,19 +374,18 @@ public final class Trainer<Objective: TrainingObjective> {
         // term) when it has one, else the identity; gamma fitted to the newest pair, s'y / (y'My). M is applied
         // once per iteration, to the new gradient: M y is the difference of two such products, and M q in the
         // two-loop recursion (q = -g - sum of alpha_i y_i) is the same combination of M g and the pairs' M y_i.
+        // Without M (the identity) M g is g and M y is y: nothing more is stored.
         let inverseCurvature = train.inverseCurvature(l2: options.penalty.l2Strength)
-        /// `destination` = M `source` (a copy when M is the identity).
+        let curvedCount = inverseCurvature == nil ? 0 : count
+        /// `destination` = M `source`.
         func applyCurvature(_ source: [Float], into destination: inout [Float]) {
-            guard let inverseCurvature else {
-                for i in 0..<count { destination[i] = source[i] }
-                return
-            }
+            guard let inverseCurvature else { return }
             source.withUnsafeBufferPointer { v in
                 destination.withUnsafeMutableBufferPointer { inverseCurvature.apply(v.baseAddress!, into: $0.baseAddress!) }
             }
         }
-        var curvedGradient = [Float](repeating: 0, count: count)
-        var trialCurvedGradient = [Float](repeating: 0, count: count)
+        var curvedGradient = [Float](repeating: 0, count: curvedCount)
+        var trialCurvedGradient = [Float](repeating: 0, count: curvedCount)
         applyCurvature(gradient, into: &curvedGradient)
         /// y'My of the newest pair, computed when the pair is stored.
         var newestYMY = 0.0
@@ -400,18 +399,18 @@ public final class Trainer<Objective: TrainingObjective> {
                 alpha[index] = a
                 axpy(Float(-a), history[index].y, &direction)
             }
-            if history.isEmpty && inverseCurvature == nil {
+            if inverseCurvature != nil {
+                // M q = -M g - sum of alpha_i M y_i (without M, q is the direction as it stands).
+                for i in 0..<count { direction[i] = -curvedGradient[i] }
+                for index in history.indices { axpy(Float(-alpha[index]), history[index].curvedY, &direction) }
+            } else if history.isEmpty {
                 // First step without a curvature estimate: steepest descent scaled to unit length.
                 let norm = Float(dot(gradient, gradient).squareRoot())
                 if norm > 0 { for i in 0..<count { direction[i] /= norm } }
-            } else {
-                // M q = -M g - sum of alpha_i M y_i, scaled by gamma.
-                for i in 0..<count { direction[i] = -curvedGradient[i] }
-                for index in history.indices { axpy(Float(-alpha[index]), history[index].curvedY, &direction) }
-                if let last = history.last {
-                    let gamma = Float(dot(last.s, last.y) / newestYMY)
-                    for i in 0..<count { direction[i] *= gamma }
-                }
+            }
+            if let last = history.last {
+                let gamma = Float(dot(last.s, last.y) / newestYMY)
+                for i in 0..<count { direction[i] *= gamma }
             }
             for index in history.indices {
                 let b = history[index].rho * dot(history[index].y, direction)
@@ -457,12 +456,12 @@ public final class Trainer<Objective: TrainingObjective> {
                 var pair = history.count == options.memory
                     ? history.removeFirst()
                     : (s: [Float](repeating: 0, count: count), y: [Float](repeating: 0, count: count),
-                       curvedY: [Float](repeating: 0, count: count), rho: 0)
+                       curvedY: [Float](repeating: 0, count: curvedCount), rho: 0)
                 swap(&pair.s, &s)
                 swap(&pair.y, &y)
-                for i in 0..<count { pair.curvedY[i] = trialCurvedGradient[i] - curvedGradient[i] }
+                for i in 0..<curvedCount { pair.curvedY[i] = trialCurvedGradient[i] - curvedGradient[i] }
                 pair.rho = 1 / sy
-                newestYMY = dot(pair.y, pair.curvedY)
+                newestYMY = dot(pair.y, inverseCurvature == nil ? pair.y : pair.curvedY)
                 history.append(pair)
             }
             swap(&gradient, &trialGradient)

@@ -89,54 +89,24 @@ struct PixelBody: Equatable {
             return value
         }
 
-        /// `[` integers `]`, each read as `integer()` reads one, straight into the array's storage: one pass with
-        /// no per-value calls or capacity checks (this loop is most of a /predict body's parsing).
+        /// `[` integers `]`, each read by `integer()`, written straight into the array's storage (no appends).
         mutating func integerArray(into values: inout [Float]) -> Bool {
             guard skip(0x5B) else { return false }  // [
-            let base = bytes
-            let end = bytes.count
             // Every value takes at least two bytes ("0,"), so this is room enough for the whole array.
-            let capacity = min((end - index) / 2 + 1, 1 << 20)
-            var position = index
+            let capacity = min((bytes.count - index) / 2 + 1, 1 << 20)
             var complete = false
-            @inline(__always) func isWhitespace(_ byte: UInt8) -> Bool {
-                byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
-            }
             values = [Float](unsafeUninitializedCapacity: capacity) { storage, count in
-                while position < end, isWhitespace(base[position]) { position += 1 }
-                if position < end, base[position] == 0x5D {  // ]
-                    position += 1
+                if skip(0x5D) {  // ]
                     complete = true
                     return
                 }
-                while count < capacity {
-                    while position < end, isWhitespace(base[position]) { position += 1 }
-                    let start = position
-                    var value: UInt32 = 0
-                    while position < end, case let digit = base[position] &- 0x30, digit <= 9 {
-                        value = value &* 10 &+ UInt32(digit)
-                        position += 1
-                    }
-                    let length = position - start
-                    guard length > 0, length <= 9, length == 1 || base[start] != 0x30 else { return }
-                    // A fraction or exponent makes it a number this reader does not take.
-                    if position < end, base[position] == 0x2E || base[position] | 0x20 == 0x65 { return }
+                repeat {
+                    guard count < capacity, let value = integer() else { return }
                     storage[count] = Float(value)
                     count += 1
-                    while position < end, isWhitespace(base[position]) { position += 1 }
-                    guard position < end else { return }
-                    if base[position] == 0x2C {  // ,
-                        position += 1
-                    } else {
-                        if base[position] == 0x5D {  // ]
-                            position += 1
-                            complete = true
-                        }
-                        return
-                    }
-                }
+                } while skip(0x2C)  // ,
+                complete = skip(0x5D)  // ]
             }
-            index = position
             return complete
         }
 
