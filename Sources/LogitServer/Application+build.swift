@@ -39,9 +39,20 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     }
 
     let router = buildRouter(services)
+    let serverName = "logit"
+    // One-image /predict requests answered on the event loop, when the middleware would add nothing to them.
+    let eventLoopPredictions: PredictChannelHandler.Configuration? = PredictChannelHandler.Configuration.isUseful(
+        logLevelIsDebug: configuration.logLevel <= .debug,
+        predictionsNeedKey: !configuration.apiKeys.filter { !$0.isEmpty }.isEmpty && configuration.protectReads
+    ) ? PredictChannelHandler.Configuration(
+        servable: { [cache = services.cache] in cache.cached(name: $0, reference: $1) }, metrics: services.metrics,
+        maxBodyBytes: configuration.maxBodyBytes, serverName: serverName,
+        corsEnabled: !configuration.corsAllowedOrigins.isEmpty) : nil
     var app = Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "logit"),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: eventLoopPredictions.map { [PredictChannelHandler($0)] } ?? [])),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         onServerRunning: { channel in
             logger.info("logit is serving", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
         },

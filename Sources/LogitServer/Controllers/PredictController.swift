@@ -47,6 +47,15 @@ struct PredictController {
     /// One image, the common case, without intermediate arrays: the input and the probabilities live on the stack
     /// and the answer is written straight into the response buffer.
     private func predictOne(_ pixels: [Float], with servable: ServableModel) throws -> Response {
+        Response(status: .ok, headers: [.contentType: Self.answerContentType],
+                 body: .init(byteBuffer: try Self.answerOne(pixels, with: servable, metrics: metrics)))
+    }
+
+    static let answerContentType = "application/json; charset=utf-8"
+
+    /// The JSON answer for one image (checked as `check` does), counted in the metrics. Shared with
+    /// `PredictChannelHandler`, which answers the same requests on the event loop.
+    static func answerOne(_ pixels: [Float], with servable: ServableModel, metrics: ServiceMetrics) throws -> ByteBuffer {
         let metadata = servable.metadata
         try check(pixels, field: "pixels", metadata: metadata)
         let classCount = metadata.classes.count
@@ -63,15 +72,14 @@ struct PredictController {
             }
         }
         metrics.predicted(model: metadata.name, version: metadata.version, count: 1)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: buffer))
+        return buffer
     }
 
     private static let cannotScore = APIError.badRequest(
         "the model cannot score this input: its values are too extreme for it", code: "VALUE_OUT_OF_RANGE")
 
     /// Exactly `featureCount` finite values, 0...255 for images. `field` names the row in error messages.
-    private func check(_ values: [Float], field: String, metadata: ModelVersionMetadata) throws {
+    private static func check(_ values: [Float], field: String, metadata: ModelVersionMetadata) throws {
         let isImage = metadata.imageShape != nil
         guard values.count == metadata.featureCount else {
             throw APIError.badRequest(
@@ -95,7 +103,7 @@ struct PredictController {
         }
         let metadata = servable.metadata
         let featureCount = metadata.featureCount
-        for (index, values) in instances.enumerated() { try check(values, field: field(index), metadata: metadata) }
+        for (index, values) in instances.enumerated() { try Self.check(values, field: field(index), metadata: metadata) }
         let classCount = metadata.classes.count
         var probabilities = [Float](repeating: 0, count: classCount)
         var input = [Float](repeating: 0, count: featureCount)

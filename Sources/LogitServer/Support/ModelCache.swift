@@ -45,9 +45,19 @@ final class ModelCache: Sendable {
         }
     }
 
+    private static func key(name: String?, reference: VersionReference?) -> String {
+        "\(name ?? "")@\(reference?.description ?? "")"
+    }
+
+    /// The entry `servable(name:reference:)` would answer without reading the store, if it is loaded.
+    func cached(name: String?, reference: VersionReference?) -> ServableModel? {
+        let key = Self.key(name: name, reference: reference)
+        return state.withLock { $0.entries[key] }
+    }
+
     /// The version `reference` of `name`, or the default model when `name` is nil.
     func servable(name: String?, reference: VersionReference?) async throws -> ServableModel {
-        let key = "\(name ?? "")@\(reference?.description ?? "")"
+        let key = Self.key(name: name, reference: reference)
         let (cached, generation) = state.withLock { ($0.entries[key], $0.generation) }
         if let cached { return cached }
 

@@ -32,6 +32,9 @@ public final class ServiceMetrics: Sendable {
         var version: Int
     }
     private let series = Mutex(Series())
+    /// Requests `PredictChannelHandler` answered on the event loop (not exported: tests read it to know which
+    /// path answered; the two paths' answers are the same).
+    let answeredOnEventLoop = Atomic<Int>(0)
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -125,8 +128,7 @@ struct RequestIdMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The id already in the request's log metadata, else the client's, else a new one.
     static func id(of request: Request, logger: Logger? = nil) -> String {
         if case .string(let id)? = logger?[metadataKey: metadataKey] { return id }
-        return request.headers[.requestId].flatMap { $0.count <= 128 && $0.allSatisfy { $0.isASCII && !$0.isWhitespace } ? $0 : nil }
-            ?? RequestIds.next()
+        return RequestIds.id(sentByClient: request.headers[.requestId])
     }
 }
 
@@ -136,6 +138,11 @@ struct RequestIdMiddleware<Context: RequestContext>: RouterMiddleware {
 enum RequestIds {
     private static let prefix = hexDigits(UInt64.random(in: .min ... .max))
     private static let counter = Atomic<UInt64>(0)
+
+    /// The client's `X-Request-Id` if it is a sane one (printable ASCII, at most 128 characters), else a new one.
+    static func id(sentByClient id: String?) -> String {
+        id.flatMap { $0.count <= 128 && $0.allSatisfy { $0.isASCII && !$0.isWhitespace } ? $0 : nil } ?? next()
+    }
 
     static func next() -> String {
         let number = hexDigits(counter.wrappingAdd(1, ordering: .relaxed).newValue)
