@@ -122,6 +122,8 @@ import Testing
         ("an invalid model name", [head(), .body(ByteBuffer(string: #"{"model":"a b","pixels":[0,1,2,3]}"#)), .end(nil)]),
         ("Connection: close", [head(.post, "/predict", [.contentType: "application/json", .connection: "close"]),
                                .body(ByteBuffer(string: simpleBody)), .end(nil)]),
+        ("Connection: keep-alive, Upgrade", [head(.post, "/predict", [.connection: "keep-alive, Upgrade"]),
+                                             .body(ByteBuffer(string: simpleBody)), .end(nil)]),
         ("Expect: 100-continue", [head(.post, "/predict", [.contentType: "application/json", .expect: "100-continue"]),
                                   .body(ByteBuffer(string: simpleBody)), .end(nil)]),
         ("another media type", [head(.post, "/predict", [.contentType: "text/plain"]),
@@ -138,6 +140,25 @@ import Testing
         #expect(try passed(channel) == parts, "\(Self.forTheRouter[index].0)")
         #expect(try answers(channel).isEmpty)
         #expect(metrics.answeredOnEventLoop.load(ordering: .relaxed) == 0)
+    }
+
+    @Test(arguments: [
+        [.contentType: "Application/JSON; charset=UTF-8"], [.contentType: "application/json", .connection: "Keep-Alive"],
+        [:], [.contentType: "application/json", .contentLength: "24"],
+    ] as [HTTPFields])
+    func answersWhateverTheCaseOfTheHeaderValues(fields: HTTPFields) throws {
+        let channel = try channel()
+        try send([Self.head(.post, "/predict", fields), .body(ByteBuffer(string: Self.simpleBody)), .end(nil)], to: channel)
+        #expect(try passed(channel).isEmpty)
+        #expect(try answers(channel).count == 3)
+    }
+
+    @Test func prefixesAreComparedIgnoringTheCaseOfLettersOnly() {
+        #expect("Application/Json; charset=utf-8".hasPrefixIgnoringASCIICase("application/json"))
+        #expect(!"application/jso".hasPrefixIgnoringASCIICase("application/json"))
+        #expect(!"application\u{0F}json".hasPrefixIgnoringASCIICase("application/json"))
+        #expect(!"text/plain".hasPrefixIgnoringASCIICase("application/json"))
+        #expect("KEEP-ALIVE".hasPrefixIgnoringASCIICase("keep-alive"))
     }
 
     @Test func crossOriginRequestsGoToTheRouterWhenCORSIsOn() throws {

@@ -54,6 +54,8 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Requests passed to the router whose answer has not been written in full yet.
     private var answersAwaited = 0
     private var date = HTTPDateCache()
+    /// The request metrics' series of this handler's one kind of answer.
+    private lazy var answerSeries = configuration.metrics.requestSeries(method: "POST", route: "/predict", status: 200)
 
     init(_ configuration: Configuration) {
         self.configuration = configuration
@@ -110,15 +112,26 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.write(data, promise: promise)
     }
 
-    /// Whether `head` is a request this handler can answer as the router would, given its body.
+    /// Whether `head` is a request this handler can answer as the router would, given its body. The header fields
+    /// are read in one pass (each `HTTPFields` lookup is a scan of them all).
     private func mayAnswer(_ head: HTTPRequest) -> Bool {
         guard head.method == .post, head.path == "/predict" else { return false }
-        let fields = head.headerFields
-        if let contentType = fields[.contentType], !contentType.isEmpty,
-           !contentType.lowercased().hasPrefix("application/json") { return false }
-        if let connection = fields[.connection], connection.lowercased() != "keep-alive" { return false }
-        if fields[.expect] != nil || (configuration.corsEnabled && fields[.origin] != nil) { return false }
-        if let length = fields[.contentLength], (Int(length) ?? .max) > configuration.maxBodyBytes { return false }
+        for field in head.headerFields {
+            switch field.name {
+            case .contentType:
+                if !field.value.isEmpty, !field.value.hasPrefixIgnoringASCIICase("application/json") { return false }
+            case .connection:
+                if field.value.utf8.count != 10 || !field.value.hasPrefixIgnoringASCIICase("keep-alive") { return false }
+            case .contentLength:
+                if (Int(field.value) ?? .max) > configuration.maxBodyBytes { return false }
+            case .expect:
+                return false
+            case .origin:
+                if configuration.corsEnabled { return false }
+            default:
+                continue
+            }
+        }
         return true
     }
 
@@ -140,9 +153,9 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(answer)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        // Counted as the router counts it (the in-flight gauge aside: this request was in flight for no time).
         let metrics = configuration.metrics
-        metrics.requestStarted()
-        metrics.requestFinished(method: "POST", route: "/predict", status: 200, duration: started.duration(to: .now))
+        metrics.requestFinished(series: answerSeries, duration: started.duration(to: .now))
         metrics.answeredOnEventLoop.add(1, ordering: .relaxed)
         return true
     }
@@ -177,5 +190,19 @@ struct HTTPDateCache {
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(1900 + parts.tm_year) "
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}
+
+extension String {
+    /// Whether the string starts with `prefix` (lowercase ASCII), ignoring the case of ASCII letters, without
+    /// making a lowercased copy.
+    func hasPrefixIgnoringASCIICase(_ prefix: StaticString) -> Bool {
+        var bytes = utf8.makeIterator()
+        for index in 0..<prefix.utf8CodeUnitCount {
+            guard let byte = bytes.next() else { return false }
+            let lowered = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            if lowered != prefix.utf8Start[index] { return false }
+        }
+        return true
     }
 }

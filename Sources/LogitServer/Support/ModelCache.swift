@@ -46,7 +46,8 @@ final class ModelCache: Sendable {
     }
 
     private static func key(name: String?, reference: VersionReference?) -> String {
-        "\(name ?? "")@\(reference?.description ?? "")"
+        if name == nil, reference == nil { return "@" }  // the default model, most predictions' (no formatting)
+        return "\(name ?? "")@\(reference?.description ?? "")"
     }
 
     /// The entry `servable(name:reference:)` would answer without reading the store, if it is loaded.

@@ -45,8 +45,13 @@ public final class ServiceMetrics: Sendable {
 
     func requestFinished(method: String, route: String, status: Int, duration: Duration) {
         inFlight.decrement()
+        requestFinished(series: requestSeries(method: method, route: route, status: status), duration: duration)
+    }
+
+    /// The counter and latency histogram of one method, route and status.
+    func requestSeries(method: String, route: String, status: Int) -> (Counter, DurationHistogram) {
         let key = RequestKey(method: method, route: route, status: status)
-        let (counter, histogram) = series.withLock { series in
+        return series.withLock { series in
             if let made = series.requests[key] { return made }
             let labels = [("method", method), ("route", route), ("status", String(status))]
             let made = (
@@ -56,8 +61,11 @@ public final class ServiceMetrics: Sendable {
             series.requests[key] = made
             return made
         }
-        counter.increment()
-        histogram.record(duration)
+    }
+
+    func requestFinished(series: (counter: Counter, histogram: DurationHistogram), duration: Duration) {
+        series.counter.increment()
+        series.histogram.record(duration)
     }
 
     func predicted(model: String, version: Int, count: Int) {
