@@ -43,6 +43,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "logit", targets: ["logit"]),
+        .executable(name: "http-floor", targets: ["HTTPFloor"]),
         .library(name: "LogitServer", targets: ["LogitServer"]),
     ],
     dependencies: [
@@ -60,6 +61,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
     ],
     targets: [
+        // The HTTP floor of the machine under each layer of the stack (scripts/bench-http-floor.sh).
+        .executableTarget(
+            name: "HTTPFloor",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/HTTPFloor",
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -116,6 +130,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -122,6 +122,10 @@ struct Bench: AsyncParsableCommand {
                measure(repetitions) { for _ in 0..<1000 { _ = ServingBenchmarks.writeAnswer(label: 7, probabilities: probabilities) } }.scaled(by: 1e-3))
         report("  the same with Foundation's JSONEncoder",
                try measureThrowing(repetitions) { for _ in 0..<1000 { _ = try ServingBenchmarks.writeAnswerWithFoundation(label: 7, probabilities: probabilities) } }.scaled(by: 1e-3))
+        let eventLoop = try ServingBenchmarks.EventLoopPredictions(version: version, body: bytes)
+        guard try eventLoop.answerOne() > 0 else { throw ValidationError("the event-loop handler did not answer") }
+        report("POST /predict answered by the event-loop handler, head to answer",
+               try measureThrowing(repetitions) { for _ in 0..<1000 { _ = try eventLoop.answerOne() } }.scaled(by: 1e-3))
         report("a new request id (X-Request-Id)",
                measure(repetitions) { for _ in 0..<1000 { _ = ServingBenchmarks.newRequestId() } }.scaled(by: 1e-3))
         report("  the same as Foundation's UUID (before)",

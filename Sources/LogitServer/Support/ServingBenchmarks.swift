@@ -1,5 +1,10 @@
 import Foundation
+import HTTPTypes
 import LogitCore
+import LogitStore
+import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
 
 /// The request-body and answer coding of `/predict`, exposed so `logit bench` measures the code the server runs.
 public enum ServingBenchmarks {
@@ -31,5 +36,37 @@ public enum ServingBenchmarks {
         try APICoding.encoder.encode(PredictionsView(
             model: ModelReference(name: "mnist-softmax", version: 1),
             predictions: [Prediction(label: .integer(label), probabilities: probabilities)])).count
+    }
+
+    /// A connection's `PredictChannelHandler` in an embedded channel, answering the given body for `version`.
+    public final class EventLoopPredictions {
+        private let channel = EmbeddedChannel()
+        private let head: HTTPRequestPart
+        private let body: ByteBuffer
+
+        public init(version: ModelVersion, body: [UInt8]) throws {
+            let servable = ServableModel(
+                metadata: version.metadata, model: version.model,
+                transform: FeatureTransform(version.metadata.preprocessing, featureCount: version.metadata.featureCount))
+            let configuration = PredictChannelHandler.Configuration(
+                servable: { _, _ in servable }, metrics: ServiceMetrics(), maxBodyBytes: 1 << 20, serverName: "logit",
+                corsEnabled: false)
+            try channel.pipeline.syncOperations.addHandler(PredictChannelHandler(configuration))
+            head = .head(HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/predict",
+                                     headerFields: [.contentType: "application/json", .contentLength: "\(body.count)"]))
+            self.body = ByteBuffer(bytes: body)
+        }
+
+        /// Sends one request through the handler; returns the answer's body bytes (0 if it was not answered).
+        public func answerOne() throws -> Int {
+            try channel.writeInbound(head)
+            try channel.writeInbound(HTTPRequestPart.body(body))
+            try channel.writeInbound(HTTPRequestPart.end(nil))
+            var bytes = 0
+            while let part = try channel.readOutbound(as: HTTPResponsePart.self) {
+                if case .body(let buffer) = part { bytes += buffer.readableBytes }
+            }
+            return bytes
+        }
     }
 }
