@@ -8,15 +8,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-32}
-THREADS=${THREADS:-2}
-
-if ! command -v wrk >/dev/null 2>&1; then
-    echo "installing wrk" >&2
-    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null
-fi
+source scripts/bench-common.sh
 swift build -c release --product http-floor >/dev/null
 FLOOR=.build/release/http-floor
 
@@ -32,16 +24,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-
-cat >"$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local file = io.open("examples/digit-7.json", "r")
-wrk.body = file:read("*a")
-file:close()
-LUA
-
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # Prints "<label>: N req/s, p50, p99" from wrk's output, and the server's CPU time per request when its pid is known.
 run() {
@@ -63,8 +45,8 @@ run() {
 measure() {
     local name=$1 base=$2 pid=$3
     run "$name: GET, $CONNECTIONS connections" "$pid" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$base/healthz/live"
-    run "$name: POST 784 pixels, $CONNECTIONS connections" "$pid" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/post.lua" "$base/predict"
-    run "$name: POST 784 pixels, 1 connection" "$pid" -t1 -c1 -d"${DURATION}s" -s "$work/post.lua" "$base/predict"
+    run "$name: POST 784 pixels, $CONNECTIONS connections" "$pid" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s scripts/predict.lua "$base/predict"
+    run "$name: POST 784 pixels, 1 connection" "$pid" -t1 -c1 -d"${DURATION}s" -s scripts/predict.lua "$base/predict"
 }
 
 for mode in nio hummingbird hummingbird-handler hummingbird-executor; do

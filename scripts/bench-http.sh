@@ -11,15 +11,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-32}
-THREADS=${THREADS:-2}
-
-if ! command -v wrk >/dev/null 2>&1; then
-    echo "installing wrk" >&2
-    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk >/dev/null
-fi
+source scripts/bench-common.sh
 swift build -c release --product logit >/dev/null
 LOGIT=.build/release/logit
 
@@ -35,7 +27,7 @@ trap cleanup EXIT
 $LOGIT train --database "$work/db.sqlite" --request '{"optimizer":"sgd","batch_size":128,"epochs":1}' >/dev/null
 $LOGIT train --database "$work/db.sqlite" --request '{"task":{"type":"binary","positive":[2],"negative":[3]}}' >/dev/null
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 base="http://127.0.0.1:$port"
 started=$(date +%s.%N)
 $LOGIT serve --port "$port" --database "$work/db.sqlite" --no-train-on-first-run >"$work/serve.log" 2>&1 &
@@ -44,14 +36,6 @@ until curl -sf "$base/healthz/ready" >/dev/null; do sleep 0.005; done
 ready=$(date +%s.%N)
 printf 'start-up: ready after %.3f s (2 models in the database)\n' "$(echo "$ready - $started" | bc)"
 
-# The request body: one MNIST test digit (a 7), as a client sends it.
-cat >"$work/predict.lua" <<EOF
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local file = io.open("examples/digit-7.json", "r")
-wrk.body = file:read("*a")
-file:close()
-EOF
 curl -sf -X POST -H 'Content-Type: application/json' --data @examples/digit-7.json "$base/predict" >/dev/null
 
 # Prints "<label>: N req/s, p50 .. p90 .. p99 .." from wrk's output.
@@ -69,8 +53,8 @@ run() {
 }
 
 run "GET /healthz/live, $CONNECTIONS connections" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$base/healthz/live"
-run "POST /predict, $CONNECTIONS connections" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/predict.lua" "$base/predict"
-run "POST /predict, 1 connection" -t1 -c1 -d"${DURATION}s" -s "$work/predict.lua" "$base/predict"
+run "POST /predict, $CONNECTIONS connections" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s scripts/predict.lua "$base/predict"
+run "POST /predict, 1 connection" -t1 -c1 -d"${DURATION}s" -s scripts/predict.lua "$base/predict"
 
 # Under training load: a job long enough to outlast the run (cancelled afterwards).
 job=$(curl -sf -X POST -H 'Content-Type: application/json' \
@@ -78,7 +62,7 @@ job=$(curl -sf -X POST -H 'Content-Type: application/json' \
     python3 -c 'import json, sys; print(json.load(sys.stdin)["job"]["id"])')
 until curl -sf "$base/jobs/$job" | grep -q '"running"'; do sleep 0.05; done
 sleep 1
-run "POST /predict, $CONNECTIONS conn., training running" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$work/predict.lua" "$base/predict"
+run "POST /predict, $CONNECTIONS conn., training running" -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s scripts/predict.lua "$base/predict"
 status=$(curl -sf "$base/jobs/$job" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
 echo "training job during that run: $status"
 echo "server peak RSS (VmHWM, training on full MNIST included): $(awk '/VmHWM/ {print $2, $3}' "/proc/$server_pid/status")"
