@@ -40,18 +40,11 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
 
     let router = buildRouter(services)
     let serverName = "logit"
-    // One-image /predict requests answered on the event loop, when the middleware would add nothing to them.
-    let eventLoopPredictions: PredictChannelHandler.Configuration? = PredictChannelHandler.Configuration.isUseful(
-        logLevelIsDebug: configuration.logLevel <= .debug,
-        predictionsNeedKey: !configuration.apiKeys.filter { !$0.isEmpty }.isEmpty && configuration.protectReads
-    ) ? PredictChannelHandler.Configuration(
-        servable: { [cache = services.cache] in cache.cached(name: $0, reference: $1) }, metrics: services.metrics,
-        maxBodyBytes: configuration.maxBodyBytes, serverName: serverName,
-        corsEnabled: !configuration.corsAllowedOrigins.isEmpty) : nil
+    let predictionsOnEventLoop = eventLoopPredictions(configuration, services: services, serverName: serverName)
     var app = Application(
         router: router,
         server: .http1(configuration: .init(
-            additionalChannelHandlers: eventLoopPredictions.map { [PredictChannelHandler($0)] } ?? [])),
+            additionalChannelHandlers: predictionsOnEventLoop.map { [PredictChannelHandler($0)] } ?? [])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: serverName),
         onServerRunning: { channel in
             logger.info("logit is serving", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
@@ -61,6 +54,21 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     return app
 }
 
+
+/// The settings of `PredictChannelHandler`, which answers one-image `/predict` requests on the event loop; nil when
+/// the router's middleware has something to add to them (a log line for every request, or an API key check).
+private func eventLoopPredictions(_ configuration: AppConfiguration, services: AppServices, serverName: String)
+    -> PredictChannelHandler.Configuration?
+{
+    let predictionsNeedKey = configuration.protectReads && configuration.apiKeys.contains { !$0.isEmpty }
+    guard PredictChannelHandler.Configuration.answersAsTheRouterWould(
+        logLevelIsDebug: configuration.logLevel <= .debug, predictionsNeedKey: predictionsNeedKey)
+    else { return nil }
+    return PredictChannelHandler.Configuration(
+        servable: { [cache = services.cache] in cache.cached(name: $0, reference: $1) }, metrics: services.metrics,
+        maxBodyBytes: configuration.maxBodyBytes, serverName: serverName,
+        corsEnabled: !configuration.corsAllowedOrigins.isEmpty)
+}
 
 /// Opens the store and data sets and starts the job scheduler (recovering jobs a dead process left behind).
 func makeServices(_ configuration: AppConfiguration, logger: Logger, metrics: ServiceMetrics) async throws -> AppServices {

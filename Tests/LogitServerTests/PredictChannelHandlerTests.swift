@@ -257,4 +257,31 @@ import Testing
             #expect(metrics.answeredOnEventLoop.load(ordering: .relaxed) == 0)
         }
     }
+
+    @Test func whenKeysGuardPredictionsEveryPredictionGoesThroughTheKeyCheck() async throws {
+        let metrics = ServiceMetrics()
+        var configuration = testConfiguration()
+        configuration.apiKeys = ["the-key"]
+        configuration.protectReads = true
+        let app = try await buildApplication(configuration, metrics: metrics)
+        try await app.test(.live) { client in
+            let key: HTTPFields = [.authorization: "Bearer the-key", .contentType: "application/json"]
+            let submitted = try await client.execute(uri: "/train", method: .post, headers: key,
+                                                     body: ByteBuffer(string: smallJob))
+            let id = try #require((try json(submitted)["job"] as? [String: Any])?["id"] as? String)
+            let deadline = ContinuousClock.now + .seconds(120)
+            while ContinuousClock.now < deadline {
+                let job = try json(try await client.execute(uri: "/jobs/\(id)", method: .get, headers: key))
+                if job["status"] as? String == "succeeded" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let body = ByteBuffer(string: try examplePixels(7))
+            // With the key the model loads into the cache; without it the answer must still be 401.
+            #expect(try await client.execute(uri: "/predict", method: .post, headers: key, body: body).status == .ok)
+            let anonymous = try await client.execute(uri: "/predict", method: .post,
+                                                     headers: [.contentType: "application/json"], body: body)
+            #expect(anonymous.status == .unauthorized)
+            #expect(metrics.answeredOnEventLoop.load(ordering: .relaxed) == 0)
+        }
+    }
 }

@@ -8,9 +8,10 @@ import NIOHTTPTypes
 /// `POST /predict` of one image, answered on the connection's event loop.
 ///
 /// Hummingbird hands each request from the event loop to a task on Swift's cooperative pool, and the answer back:
-/// two thread wake-ups that cost far more than a prediction (~5 us to read the body and predict). On the 2-core
-/// machine of docs/benchmarks.md a bare Hummingbird "hello" answers 21-26k req/s with a p50 of 0.27-0.31 ms at one
-/// connection; the same answer from a channel handler, 33-41k req/s and 0.17 ms.
+/// two thread wake-ups that cost more than the prediction (~5 us to read the pixels, predict and write the JSON).
+/// On the 2-core machine of docs/benchmarks.md a bare Hummingbird answers a 784-pixel POST 25-28k times a second,
+/// p50 0.24-0.26 ms at one connection; the same answer from a channel handler in its pipeline, 36-38k and
+/// 0.16-0.17 ms (scripts/bench-http-floor.sh).
 ///
 /// This handler sits in Hummingbird's pipeline right after the HTTP/1 codec (`additionalChannelHandlers`) and
 /// answers the common request itself: a body `PixelBody` reads, for a model already in the `ModelCache`, with valid
@@ -18,7 +19,8 @@ import NIOHTTPTypes
 /// off (a batch, a bad pixel, a model not loaded yet, a body over the limit): the router's answers and error
 /// messages stay the only ones, and the answers written here are the router's byte for byte (`answerOne`), headers
 /// included. Requests pipelined behind one the router has not answered yet go to the router too, so answers keep
-/// their order. Build it only when the router's middleware would add nothing to such a request (`isUseful`).
+/// their order. Install it only when the router's middleware would add nothing to such a request
+/// (`answersAsTheRouterWould`).
 final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -36,7 +38,7 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
 
         /// The router's middleware adds nothing to a plain `/predict` answer unless every request is logged (debug
         /// level) or predictions need an API key.
-        static func isUseful(logLevelIsDebug: Bool, predictionsNeedKey: Bool) -> Bool {
+        static func answersAsTheRouterWould(logLevelIsDebug: Bool, predictionsNeedKey: Bool) -> Bool {
             !logLevelIsDebug && !predictionsNeedKey
         }
     }
