@@ -19,7 +19,7 @@ help:
 	@echo "             extra flags of 'logit serve' go in ARGS, e.g. make serve ARGS=\"--port 9090\""
 	@echo "make test    the whole test suite: swift test (extra flags in TEST_ARGS), then end-to-end checks of the"
 	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, a real headless browser"
-	@echo "make test-tsan  store, job, concurrency and event-loop /predict tests under ThreadSanitizer"
+	@echo "make test-tsan  store, job and concurrency tests under ThreadSanitizer"
 	@echo "make build   release build of the logit executable (.build/release/logit)"
 	@echo "make bench   the benchmarks of docs/benchmarks.md: logit bench (in-process), then scripts/bench-http.sh (wrk)"
 	@echo "make deps    install the missing Debian packages: $(DEB_PACKAGES)"
@@ -79,7 +79,7 @@ end-to-end:
 # instrumented build takes about 10 minutes on 2 cores.
 test-tsan: deps
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan \
-		--filter "LogitStoreTests|JobQueueTests|ConcurrencyTests|TrainAndPredictTests|ReproducibilityTests|TrainingThreadsTests|PredictChannelHandlerTests"
+		--filter "LogitStoreTests|JobQueueTests|ConcurrencyTests|TrainAndPredictTests|ReproducibilityTests|TrainingThreadsTests"
 
 # Figures for docs/benchmarks.md (not part of make test: benchmarks are not tests).
 bench: build
