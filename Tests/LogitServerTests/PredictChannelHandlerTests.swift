@@ -238,6 +238,9 @@ import Testing
             #expect(first.status == .ok && second.status == .ok)
             #expect(first.body == second.body)
             #expect(Set(first.headers.map(\.name)) == Set(second.headers.map(\.name)))
+            // Both answers are counted in the one series the router's path uses.
+            let scraped = String(buffer: try await client.request(.get, "/metrics").body)
+            #expect(scraped.contains(#"logit_http_requests_total{method="POST",route="/predict",status="200"} 2"#))
 
             let wrongSize = try await client.request(.post, "/predict", #"{"pixels":[1,2,3]}"#)
             #expect(wrongSize.status == .badRequest)

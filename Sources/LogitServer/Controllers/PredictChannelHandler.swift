@@ -86,12 +86,11 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
                 state = .gathering(head: head, body: body, started: started)
             }
         case (.end, .gathering(let head, let body, let started)):
-            state = .idle
             if !answer(head, body: body, started: started, context: context) {
                 pass(head, body, context: context)
-                state = .idle
                 context.fireChannelRead(data)
             }
+            state = .idle
         case (.body, _):
             context.fireChannelRead(data)
         case (.end, _):
@@ -146,7 +145,7 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
               let answer = try? PredictController.answerOne(simple.pixels, with: servable, metrics: configuration.metrics)
         else { return false }
         var fields = HTTPFields()
-        fields.reserveCapacity(6)
+        fields.reserveCapacity(5)
         fields[.contentType] = PredictController.answerContentType
         fields[.contentLength] = String(answer.readableBytes)
         fields[.requestId] = RequestIds.id(sentByClient: head.headerFields[.requestId])

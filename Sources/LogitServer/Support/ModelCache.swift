@@ -9,6 +9,14 @@ struct ServableModel: Sendable {
     let transform: FeatureTransform
 }
 
+extension ServableModel {
+    /// A stored version, with the preprocessing it was trained with.
+    init(_ version: ModelVersion) {
+        self.init(metadata: version.metadata, model: version.model,
+                  transform: FeatureTransform(version.metadata.preprocessing, featureCount: version.metadata.featureCount))
+    }
+}
+
 /// Resolved, loaded model versions, so a prediction reads the database only the first time a name/version is asked
 /// for. Every change to versions or aliases, and every new version, empties it.
 final class ModelCache: Sendable {
@@ -77,9 +85,7 @@ final class ModelCache: Sendable {
         guard let version = loaded else {
             throw StoreError.unknownVersion(name: name ?? "default", reference: reference?.description ?? "default")
         }
-        let servable = ServableModel(
-            metadata: version.metadata, model: version.model,
-            transform: FeatureTransform(version.metadata.preprocessing, featureCount: version.metadata.featureCount))
+        let servable = ServableModel(version)
         state.withLockedValue {
             if $0.generation == generation { $0.entries[key] = servable }
         }

@@ -45,9 +45,7 @@ public enum ServingBenchmarks {
         private let body: ByteBuffer
 
         public init(version: ModelVersion, body: [UInt8]) throws {
-            let servable = ServableModel(
-                metadata: version.metadata, model: version.model,
-                transform: FeatureTransform(version.metadata.preprocessing, featureCount: version.metadata.featureCount))
+            let servable = ServableModel(version)
             let configuration = PredictChannelHandler.Configuration(
                 servable: { _, _ in servable }, metrics: ServiceMetrics(), maxBodyBytes: 1 << 20, serverName: "logit",
                 corsEnabled: false)
