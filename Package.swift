@@ -1,42 +1,68 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import Foundation
 import PackageDescription
 
 // Layers, bottom up (each target imports only those below it):
-//   LogitCore    numerics: models, losses, gradients, optimisers, metrics (no I/O)
-//   LogitData    data sets: IDX/CSV/HDF5 loading, splits, preprocessing (zlib via CZlib, libhdf5 via CHDF5)
-//   LogitStore   persistence: the ModelStore protocol and its SQLite (GRDB) implementation
-//   LogitJobs    training jobs: request validation, the Dispatch-based scheduler, the trainer runner
-//   LogitServer  HTTP: Hummingbird application, controllers, configuration
-//   logit        thin command-line executable (swift-argument-parser)
+//   LogitCore     numerics: models, losses, gradients, optimisers, metrics (no I/O)
+//   LogitData     data sets: IDX/CSV/HDF5 loading, splits, preprocessing (zlib via CZlib, libhdf5 via CHDF5)
+//   LogitImaging  PNG (libpng via CPNG), weight and digit pictures, digit input
+//   LogitStore    persistence: the ModelStore protocol and its SQLite (GRDB) implementation
+//   LogitJobs     training jobs: request validation, the scheduler actor and its training threads, the runner
+//   LogitServer   HTTP: Hummingbird application, controllers, configuration
+//   logit         thin command-line executable (swift-argument-parser)
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The x86-64 level the numeric targets are compiled for, chosen when building by `LOGIT_MARCH`:
+///   x86-64-v3  (default) AVX2 and FMA, which every x86-64 server CPU of the last decade has
+///   x86-64-v4  x86-64-v3 plus AVX-512 (F, BW, DQ, VL)
+///   x86-64     the baseline of any x86-64 CPU (the Docker image); training passes take about twice as long
+/// The choice is explicit rather than read off the building CPU, so a build does not depend on where it ran and
+/// gives the same numbers on every CPU of its level. `logit` checks at start-up that the CPU has what the build
+/// needs (Sources/logit/CPUSupport.swift) and says so instead of dying on an illegal instruction. Other
+/// architectures ignore the setting.
+enum MachineLevel: String {
+    case baseline = "x86-64"
+    case v3 = "x86-64-v3"
+    case v4 = "x86-64-v4"
+
+    static var chosen: MachineLevel {
+        #if arch(x86_64)
+        let name = ProcessInfo.processInfo.environment["LOGIT_MARCH"] ?? MachineLevel.v3.rawValue
+        guard let level = MachineLevel(rawValue: name) else {
+            fatalError("LOGIT_MARCH=\(name): expected x86-64, x86-64-v3 or x86-64-v4")
+        }
+        return level
+        #else
+        return .baseline
+        #endif
+    }
+
+    /// Clang's feature flags for the level (Swift code generation follows them too).
+    var clangFlags: [String] {
+        let features: [String]
+        switch self {
+        case .baseline: features = []
+        case .v3: features = ["-mavx2", "-mfma"]
+        case .v4: features = ["-mavx2", "-mfma", "-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl"]
+        }
+        return features.flatMap { ["-Xcc", $0] }
+    }
+
+    /// Compilation conditions for the executable, which checks the CPU before anything else runs.
+    var conditions: [SwiftSetting] {
+        switch self {
+        case .baseline: []
+        case .v3: [.define("LOGIT_MARCH_X86_64_V3")]
+        case .v4: [.define("LOGIT_MARCH_X86_64_V3"), .define("LOGIT_MARCH_X86_64_V4")]
+        }
+    }
+}
+
 // The numeric kernels are optimised even in debug builds: unoptimised, a pass over MNIST is ~30x slower, which
 // would make the test suite crawl. (-Ounchecked gains nothing here and hides out-of-bounds bugs.)
-let optimisedSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"] + hostVectorFlags)]
-
-/// The vector instructions of the CPU that builds, for the numeric targets: with AVX2 and FMA (and AVX-512 where
-/// present) an MNIST training pass takes about half the time of the baseline x86-64 build (docs/benchmarks.md).
-/// The binary then needs such a CPU; `LOGIT_PORTABLE=1` builds for any x86-64 (as the Dockerfile does).
-var hostVectorFlags: [String] {
-    #if os(Linux) && arch(x86_64)
-    guard ProcessInfo.processInfo.environment["LOGIT_PORTABLE"] == nil,
-          let cpuInfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let line = cpuInfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-    else { return [] }
-    let flags = Set(line.split(separator: " ").map(String.init))
-    guard flags.isSuperset(of: ["avx2", "fma"]) else { return [] }
-    var features = ["-mavx2", "-mfma"]
-    if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512dq", "avx512vl"]) {
-        features += ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl"]
-    }
-    return features.flatMap { ["-Xcc", $0] }
-    #else
-    return []
-    #endif
-}
+let optimisedSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"] + MachineLevel.chosen.clangFlags)]
 
 let package = Package(
     name: "logit",
@@ -47,18 +73,17 @@ let package = Package(
         .library(name: "LogitServer", targets: ["LogitServer"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
-        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
-        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
-        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-numerics.git", exact: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-system.git", exact: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
     ],
     targets: [
         // The HTTP floor of the machine under each layer of the stack (scripts/bench-http-floor.sh).
@@ -101,7 +126,7 @@ let package = Package(
         ),
         .target(
             name: "LogitImaging",
-            dependencies: ["LogitCore", "CPNG"],
+            dependencies: ["CPNG"],
             swiftSettings: optimisedSettings
         ),
         .target(
@@ -125,7 +150,6 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -142,12 +166,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "LogitImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings + MachineLevel.chosen.conditions
         ),
         .testTarget(name: "LogitCoreTests", dependencies: ["LogitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitDataTests", dependencies: ["LogitData"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitStoreTests", dependencies: ["LogitStore"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitImagingTests", dependencies: ["LogitImaging"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogitCommandTests", dependencies: ["logit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LogitServerTests",
             dependencies: [

@@ -14,6 +14,7 @@ struct Logit: AsyncParsableCommand {
 
     /// Exit codes: 0 success, 1 runtime failure, 2 usage error, with a one-line message on stderr.
     static func main() async {
+        CPUSupport.exitUnlessSupported()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

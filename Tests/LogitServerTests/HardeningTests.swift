@@ -170,8 +170,7 @@ struct RecordingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        records.append(metadata.merging(explicit ?? [:]) { _, new in new })
+    func log(event: LogEvent) {
+        records.append(metadata.merging(event.metadata ?? [:]) { _, new in new })
     }
 }

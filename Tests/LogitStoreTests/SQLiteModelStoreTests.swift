@@ -11,7 +11,7 @@ func temporaryDatabasePath() -> String {
 func sampleVersion(name: String = "digits", weights: [Float]? = nil) -> ModelVersion {
     let model = LinearModel(
         kind: .softmax, featureCount: 3,
-        weights: weights ?? [0.5, -0.0, 1e-40, .greatestFiniteMagnitude, -1.25, 3.0e-8],
+        weights: weights ?? [0.5, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -1.25, 3.0e-8],
         biases: [0.1, -0.2])
     let metadata = ModelVersionMetadata(
         name: name, kind: .softmax, classes: [.integer(0), .name("rest")], preprocessing: .unit(divisor: 255),

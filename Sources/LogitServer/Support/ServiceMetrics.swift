@@ -40,7 +40,12 @@ public final class ServiceMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        inFlight = registry.makeGauge(name: "logit_http_requests_in_flight", help: "HTTP requests being handled")
+        inFlight = registry.makeGauge(descriptor: Self.descriptor("http_requests_in_flight", help: "HTTP requests being handled"))
+    }
+
+    /// A series' name: `logit_`, the metric, and its unit when it has one (`logit_http_requests_total`).
+    private static func descriptor(_ metric: String, unit: String = "", help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "logit", metricName: metric, unitName: unit, helpText: help)
     }
 
     func requestStarted() { inFlight.increment() }
@@ -57,9 +62,11 @@ public final class ServiceMetrics: Sendable {
             if let made = series.requests[key] { return made }
             let labels = [("method", method), ("route", route), ("status", String(status))]
             let made = (
-                registry.makeCounter(name: "logit_http_requests_total", labels: labels, help: "HTTP requests answered"),
-                registry.makeDurationHistogram(name: "logit_http_request_duration_seconds", labels: labels,
-                                               buckets: Self.durationBuckets, help: "HTTP request latency"))
+                registry.makeCounter(descriptor: Self.descriptor("http_requests", unit: "total", help: "HTTP requests answered"),
+                                     labels: labels),
+                registry.makeDurationHistogram(
+                    descriptor: Self.descriptor("http_request_duration", unit: "seconds", help: "HTTP request latency"),
+                    labels: labels, buckets: Self.durationBuckets))
             series.requests[key] = made
             return made
         }
@@ -74,8 +81,8 @@ public final class ServiceMetrics: Sendable {
         let key = PredictionKey(model: model, version: version)
         let counter = series.withLockedValue { series in
             if let made = series.predictions[key] { return made }
-            let made = registry.makeCounter(name: "logit_predictions_total",
-                                            labels: [("model", model), ("version", String(version))], help: "Images classified")
+            let made = registry.makeCounter(descriptor: Self.descriptor("predictions", unit: "total", help: "Images classified"),
+                                            labels: [("model", model), ("version", String(version))])
             series.predictions[key] = made
             return made
         }
@@ -83,17 +90,19 @@ public final class ServiceMetrics: Sendable {
     }
 
     func trainingFinished(samplesPerSecond: Double) {
-        registry.makeGauge(name: "logit_training_samples_per_second",
-                           help: "Training rows processed per second by the last finished job").set(to: samplesPerSecond)
+        registry.makeGauge(descriptor: Self.descriptor(
+            "training_samples", unit: "per_second", help: "Training rows processed per second by the last finished job"))
+            .set(to: samplesPerSecond)
     }
 
     /// Gauges computed when scraped: jobs by state and the queue's depth.
     func refresh(jobCounts: [String: Int], queueDepth: Int) {
         for (state, count) in jobCounts {
-            registry.makeGauge(name: "logit_jobs", labels: [("state", state)], help: "Training jobs by state")
+            registry.makeGauge(descriptor: Self.descriptor("jobs", help: "Training jobs by state"), labels: [("state", state)])
                 .set(to: Double(count))
         }
-        registry.makeGauge(name: "logit_job_queue_depth", help: "Jobs waiting to run").set(to: Double(queueDepth))
+        registry.makeGauge(descriptor: Self.descriptor("job_queue_depth", help: "Jobs waiting to run"))
+            .set(to: Double(queueDepth))
     }
 }
 
