@@ -2,9 +2,7 @@
 #   docker build -t logit .
 #   docker run --rm -p 8080:8080 -v logit-var:/app/var logit
 
-# Build stage. Package.swift declares swift-tools-version 6.1, but the dependencies it pins (Hummingbird 2.28,
-# swift-configuration 1.4, swift-log 1.16, swift-service-lifecycle 2.13) declare 6.2, so Swift 6.2 or later is
-# needed. Swift 6.3 is used in development.
+# Build stage: Package.swift declares swift-tools-version 6.2 (development uses Swift 6.3).
 FROM swift:6.2-bookworm AS build
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -15,18 +13,22 @@ WORKDIR /src
 # (No Package.resolved: it is not in git, and a local one may pin commits of mirrored copies.)
 COPY Package.swift ./
 RUN swift package resolve
+# All that the manifest declares targets in (make test loads the package from exactly these files).
 COPY Sources ./Sources
 COPY Tests ./Tests
-# LOGIT_PORTABLE: the image may run on another CPU than the one that builds it (see Package.swift).
-RUN LOGIT_PORTABLE=1 swift build -c release --product logit --static-swift-stdlib \
+COPY Benchmarks ./Benchmarks
+# LOGIT_MARCH=x86-64: the image may run on any x86-64 CPU, not only on one like the builder's (see Package.swift).
+ENV LOGIT_MARCH=x86-64
+RUN swift build -c release --product logit --static-swift-stdlib \
     && cp "$(swift build -c release --show-bin-path)/logit" /logit
 
-# Runtime stage: the binary plus the C libraries it links.
-# (libcurl4 and libxml2 are not needed: nothing imports FoundationNetworking or FoundationXML.)
+# Runtime stage: the binary plus the packages of the C libraries it links, which make test compares with the
+# binary's own list (scripts/check_dockerfile.py). Nothing imports FoundationNetworking or FoundationXML, and
+# nothing opens TLS connections, so neither libcurl, libxml2 nor ca-certificates is needed.
 FROM debian:bookworm-slim
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libsqlite3-0 zlib1g libhdf5-103-1 libpng16-16 ca-certificates \
+        libsqlite3-0 zlib1g libhdf5-103-1 libpng16-16 \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /logit /usr/local/bin/logit
 WORKDIR /app
