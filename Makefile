@@ -4,12 +4,23 @@ SWIFT ?= swift
 # Extra flags: `make serve ARGS="--port 9090 --no-train-on-first-run"`, `make test TEST_ARGS="--filter TrainerTests"`.
 ARGS ?=
 TEST_ARGS ?=
+# The x86-64 level of the numeric code (see Package.swift): x86-64-v3 (AVX2 + FMA, the default), x86-64-v4 (plus
+# AVX-512) or x86-64 (any x86-64 CPU). Exported, because SwiftPM reads it when it evaluates Package.swift.
+LOGIT_MARCH ?= x86-64-v3
+export LOGIT_MARCH
 
-# Debian packages the build needs (C headers and pkg-config files), and those only the tests need (a real browser).
+# Debian packages the build needs (C headers and pkg-config files), and those only the tests need: a real browser,
+# Node for the page's JavaScript tests, Python for the end-to-end checks, curl, and readelf/ldd for the Docker check.
 DEB_PACKAGES := libsqlite3-dev zlib1g-dev libhdf5-dev libpng-dev pkg-config
-TEST_DEB_PACKAGES := chromium chromium-driver nodejs
+TEST_DEB_PACKAGES := chromium chromium-driver nodejs python3 python3-venv curl binutils
 # sudo only when not already root.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# The end-to-end checks' Python tools live in a virtual environment of Debian's python3, pinned by
+# scripts/requirements.txt; nothing is installed into the system's Python.
+PYTHON ?= /usr/bin/python3
+VENV := .build/venv
+VENV_READY := $(VENV)/.requirements-installed
 
 .DEFAULT_GOAL := help
 .PHONY: help deps test-deps install-debs build serve test test-tsan end-to-end bench clean
@@ -18,12 +29,14 @@ help:
 	@echo "make serve   install missing system packages, build (release), serve http://127.0.0.1:8080 on the bundled MNIST"
 	@echo "             extra flags of 'logit serve' go in ARGS, e.g. make serve ARGS=\"--port 9090\""
 	@echo "make test    the whole test suite: swift test (extra flags in TEST_ARGS), then end-to-end checks of the"
-	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, a real headless browser"
+	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, a real headless browser,"
+	@echo "             Schemathesis against the OpenAPI document, and the Docker build context"
 	@echo "make test-tsan  store, job and concurrency tests under ThreadSanitizer"
 	@echo "make build   release build of the logit executable (.build/release/logit)"
 	@echo "make bench   the benchmarks of docs/benchmarks.md: logit bench (in-process), then scripts/bench-http.sh (wrk)"
 	@echo "make deps    install the missing Debian packages: $(DEB_PACKAGES)"
-	@echo "make clean   remove .build and var/ (the database)"
+	@echo "make clean   remove .build (with the test tools' virtual environment) and var/ (the database)"
+	@echo "LOGIT_MARCH=x86-64|x86-64-v3|x86-64-v4 chooses the CPU level of a build (default x86-64-v3: AVX2 + FMA)"
 
 deps:
 	@$(MAKE) --no-print-directory install-debs PACKAGES="$(DEB_PACKAGES)"
@@ -31,7 +44,13 @@ deps:
 test-deps: deps
 	@$(MAKE) --no-print-directory install-debs PACKAGES="$(TEST_DEB_PACKAGES)"
 	@command -v node >/dev/null 2>&1 || { echo "test-deps: node is missing"; exit 1; }
-	python3 -m pip install --quiet --disable-pip-version-check h5py numpy selenium schemathesis
+	@$(MAKE) --no-print-directory $(VENV_READY)
+
+$(VENV_READY): scripts/requirements.txt
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r scripts/requirements.txt
+	touch $@
 
 # Installs the missing ones of $(PACKAGES) with apt-get.
 install-debs:
@@ -63,17 +82,20 @@ test: test-deps
 	$(MAKE) end-to-end
 
 # The page's JavaScript (Node's test runner); model.h5 files read with Python's h5py give the service's
-# probabilities; the command line works as a user runs it; kill -9 or SIGTERM loses nothing stored; and the page
-# works in a real headless Chromium (screenshot kept at $$LOGIT_SCREENSHOT, default /tmp/logit-page.png); and
-# Schemathesis finds no 5xx and no answer that breaks public/openapi.yaml.
+# probabilities; the command line works as a user runs it; kill -9 or SIGTERM loses nothing stored; the page
+# works in a real headless Chromium (screenshot kept at $$LOGIT_SCREENSHOT, default /tmp/logit-page.png);
+# Schemathesis finds no 5xx and no answer that breaks public/openapi.yaml; and the Dockerfile's build context
+# loads. The scripts' python3 is the virtual environment's.
+end-to-end: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 end-to-end:
 	$(SWIFT) build --product logit
-	node --test tests/js/
+	node --test tests/js/*.test.mjs
 	python3 scripts/check_h5py_interop.py .build/debug/logit
 	bash scripts/check_cli.sh .build/debug/logit
 	python3 scripts/check_durability.py .build/debug/logit
 	python3 scripts/check_browser.py .build/debug/logit
 	bash scripts/check_schemathesis.sh .build/debug/logit
+	python3 scripts/check_dockerfile.py .build/debug/logit
 
 # The store, job and concurrency tests under ThreadSanitizer (CI runs this too). Its own build folder: a full
 # instrumented build takes about 10 minutes on 2 cores.

@@ -17,7 +17,7 @@ root, so it finds data/ and public/), then checks that:
   - the page fits a 390 px wide screen, and the browser console has no errors.
 Screenshots: $LOGIT_SCREENSHOT (default /tmp/logit-page.png) and the same name with "-390" for the
 narrow screen. Prints "browser: N passed, M failed" and exits non-zero on any failure.
-Needs: pip selenium; Debian chromium and chromium-driver (/usr/bin/chromedriver).
+Needs: selenium (scripts/requirements.txt); Debian chromium and chromium-driver (/usr/bin/chromedriver).
 """
 
 import atexit
@@ -64,7 +64,7 @@ try:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:  # pragma: no cover - reported to the user
-    print("check_browser.py needs Selenium: python3 -m pip install selenium", file=sys.stderr)
+    print("check_browser.py needs Selenium: run it through make test (or make test-deps)", file=sys.stderr)
     print("browser: 0 passed, 1 failed")
     sys.exit(1)
 
