@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import LogitServer
+@testable import LogitServer
 import NIOCore
 import Testing
 
@@ -43,6 +43,17 @@ import Testing
             }
             let echoed = try await client.execute(uri: "/nope", method: .get, headers: [.init("X-Request-Id")!: "abc-123"]) { $0 }
             #expect(echoed.status == .notFound && echoed.headers[.init("X-Request-Id")!] == "abc-123")
+        }
+    }
+
+    /// A client's id is kept only when it is 1-128 printable ASCII characters; anything else gets a new id.
+    @Test func onlySaneClientRequestIdsAreKept() {
+        for sane in ["abc-123", "x", String(repeating: "a", count: 128), "~!{}"] {
+            #expect(RequestIds.id(sentByClient: sane) == sane)
+        }
+        for insane in ["", "a b", "tab\there", "bell\u{07}", "del\u{7F}", "caf\u{E9}", String(repeating: "a", count: 129)] {
+            let id = RequestIds.id(sentByClient: insane)
+            #expect(id != insane && id.count == 33, "\(insane.debugDescription) -> \(id)")
         }
     }
 

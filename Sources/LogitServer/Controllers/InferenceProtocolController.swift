@@ -4,8 +4,9 @@ import LogitCore
 import LogitJobs
 import LogitStore
 
-/// The KServe V2 / Open Inference Protocol REST endpoints: server and model metadata, health, and `infer` with an
-/// FP32 (or UINT8) `[N, features]` input, answered with FP32 probabilities and INT64 labels.
+/// The KServe V2 / Open Inference Protocol REST endpoints: server and model metadata, health, and `infer` with one
+/// numeric (FP32, FP64, UINT8, INT32 or INT64) `[N, features]` input, answered with FP32 probabilities and INT64
+/// labels.
 struct InferenceProtocolController {
     let store: any ModelStore
     let cache: ModelCache
@@ -54,8 +55,10 @@ struct InferenceProtocolController {
             throw APIError.badRequest("send exactly one input tensor, [N, \(servable.metadata.featureCount)]", code: "INVALID_INPUT")
         }
         let features = servable.metadata.featureCount
-        guard ["FP32", "FP64", "UINT8", "INT32", "INT64"].contains(input.datatype) else {
-            throw APIError.badRequest("datatype \(input.datatype) is not supported; send FP32 or UINT8", code: "INVALID_DATATYPE")
+        let datatypes = ["FP32", "FP64", "UINT8", "INT32", "INT64"]
+        guard datatypes.contains(input.datatype) else {
+            throw APIError.badRequest("datatype \(input.datatype) is not supported; send one of \(datatypes.joined(separator: ", "))",
+                                      code: "INVALID_DATATYPE")
         }
         guard input.shape.count == 2, input.shape[1] == features, input.shape[0] >= 1 else {
             throw APIError.badRequest("the input's shape must be [N, \(features)], not \(input.shape)", code: "INVALID_SHAPE")

@@ -126,7 +126,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 /// Gives every answer a request id: the client's `X-Request-Id` if it sent a sane one, else a new one
 /// (`RequestIds`). When the log level is debug (every request logged) the id is also the log lines' `request_id`;
 /// at info and above only a server error's log line carries it (ErrorMiddleware), because swift-log re-renders
-/// metadata on each change, which cost about a tenth of `/predict`'s throughput.
+/// metadata on each change, a cost every `/predict` would pay.
 struct RequestIdMiddleware<Context: RequestContext>: RouterMiddleware {
     static var metadataKey: String { "request_id" }
 
@@ -152,15 +152,17 @@ struct RequestIdMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// New request ids: 16 hex digits chosen at random when the process starts, a dash, and a 16-digit hex counter:
-/// unique within a run and, with overwhelming odds, across runs. (Foundation's `UUID()` took ~5 us a request
-/// here, more than reading a /predict body.)
+/// unique within a run and, with overwhelming odds, across runs. (Foundation's `UUID()` costs about 5 us, more than
+/// reading a /predict body: `logit bench`, docs/benchmarks.md.)
 enum RequestIds {
     private static let prefix = hexDigits(UInt64.random(in: .min ... .max))
     private static let counter = Atomic<UInt64>(0)
 
-    /// The client's `X-Request-Id` if it is a sane one (printable ASCII, at most 128 characters), else a new one.
+    /// The client's `X-Request-Id` if it is a sane one (1 to 128 printable ASCII characters, no spaces), else a new
+    /// one.
     static func id(sentByClient id: String?) -> String {
-        id.flatMap { $0.count <= 128 && $0.allSatisfy { $0.isASCII && !$0.isWhitespace } ? $0 : nil } ?? next()
+        id.flatMap { $0.utf8.count <= 128 && !$0.isEmpty && $0.utf8.allSatisfy { (0x21...0x7E).contains($0) } ? $0 : nil }
+            ?? next()
     }
 
     static func next() -> String {
