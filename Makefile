@@ -30,12 +30,12 @@ help:
 	@echo "             extra flags of 'logit serve' go in ARGS, e.g. make serve ARGS=\"--port 9090\""
 	@echo "make test    the whole test suite: swift test (extra flags in TEST_ARGS), then end-to-end checks of the"
 	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, a real headless browser,"
-	@echo "             Schemathesis against the OpenAPI document, and the Docker build context"
+	@echo "             Schemathesis against the OpenAPI document, and the Dockerfile (build context, runtime packages)"
 	@echo "make test-tsan  store, job and concurrency tests under ThreadSanitizer"
 	@echo "make build   release build of the logit executable (.build/release/logit)"
 	@echo "make bench   the benchmarks of docs/benchmarks.md: logit bench (in-process), then scripts/bench-http.sh (wrk)"
 	@echo "make deps    install the missing Debian packages: $(DEB_PACKAGES)"
-	@echo "make clean   remove .build (with the test tools' virtual environment) and var/ (the database)"
+	@echo "make clean   remove .build (with the test tools' virtual environment), .build-tsan and var/ (the database)"
 	@echo "LOGIT_MARCH=x86-64|x86-64-v3|x86-64-v4 chooses the CPU level of a build (default x86-64-v3: AVX2 + FMA)"
 
 deps:

@@ -3,11 +3,11 @@ import Foundation
 import PackageDescription
 
 // Layers, bottom up (each target imports only those below it):
-//   LogitCore     numerics: models, losses, gradients, optimisers, metrics (no I/O)
-//   LogitData     data sets: IDX/CSV/HDF5 loading, splits, preprocessing (zlib via CZlib, libhdf5 via CHDF5)
+//   LogitCore     numerics: models, preprocessing, losses, gradients, optimisers, metrics, training threads (no I/O)
+//   LogitData     data sets: IDX/CSV/HDF5 loading, tasks, splits, column statistics (zlib via CZlib, libhdf5 via CHDF5)
 //   LogitImaging  PNG (libpng via CPNG), weight and digit pictures, digit input
 //   LogitStore    persistence: the ModelStore protocol and its SQLite (GRDB) implementation
-//   LogitJobs     training jobs: request validation, the scheduler actor and its training threads, the runner
+//   LogitJobs     training jobs: request validation, the scheduler actor, the runner
 //   LogitServer   HTTP: Hummingbird application, controllers, configuration
 //   logit         thin command-line executable (swift-argument-parser)
 let swiftSettings: [SwiftSetting] = [
@@ -17,7 +17,8 @@ let swiftSettings: [SwiftSetting] = [
 /// The x86-64 level the numeric targets are compiled for, chosen when building by `LOGIT_MARCH`:
 ///   x86-64-v3  (default) AVX2 and FMA, which every x86-64 server CPU of the last decade has
 ///   x86-64-v4  x86-64-v3 plus AVX-512 (F, BW, DQ, VL)
-///   x86-64     the baseline of any x86-64 CPU (the Docker image); training passes take about twice as long
+///   x86-64     the baseline of any x86-64 CPU (the Docker image); training passes take 1.4 to 2.6 times as long
+///              (docs/benchmarks.md)
 /// The choice is explicit rather than read off the building CPU, so a build does not depend on where it ran and
 /// gives the same numbers on every CPU of its level. `logit` checks at start-up that the CPU has what the build
 /// needs (Sources/logit/CPUSupport.swift) and says so instead of dying on an illegal instruction. Other

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The HTTP floor of this machine (issue 6): the same one-line answer served by each layer of Logit's stack
+# The HTTP floor of this machine (docs/benchmarks.md): the same one-line answer served by each layer of Logit's stack
 # (Benchmarks/HTTPFloor), loaded by wrk exactly as scripts/bench-http.sh loads Logit: GET at 32 connections, a POST
 # with the 784-pixel body at 32 connections, and the POST at one keep-alive connection. nginx, if installed
 # (apt-get install nginx-light), answers the same for comparison with a server written in C.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# HTTP benchmark of the release build (issue 6): starts `logit serve` on a free loopback port with a freshly trained
-# model, loads it with wrk for a bounded time and prints requests/s and latency percentiles for
+# HTTP benchmark of the release build (the serving figures of docs/benchmarks.md): starts `logit serve` on a free
+# loopback port with freshly trained models, loads it with wrk for a bounded time and prints requests/s and latency
+# percentiles for
 #   1. GET /healthz/live, 32 connections (the HTTP floor),
 #   2. POST /predict with one 784-pixel image, 32 connections,
 #   3. POST /predict, one keep-alive connection (p50 latency),
@@ -23,7 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Two stored models (the default softmax and a 2-vs-3 one), trained in-process before the server starts.
+# Two stored models, trained in-process before the server starts: a softmax one (one SGD epoch) and a 2-vs-3 one.
+# The /predict requests below name no model, so the newest version, the 2-vs-3 one, answers them.
 $LOGIT train --database "$work/db.sqlite" --request '{"optimizer":"sgd","batch_size":128,"epochs":1}' >/dev/null
 $LOGIT train --database "$work/db.sqlite" --request '{"task":{"type":"binary","positive":[2],"negative":[3]}}' >/dev/null
 

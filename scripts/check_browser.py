@@ -40,7 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MNIST = ROOT / "data" / "mnist"
 MODEL_NAME = "browser-check"
-# A job long enough (about 270 curve points, a few seconds) to watch points arrive while it runs.
+# A job long enough (300 curve points: 60 batches an epoch for 20 epochs, one point every 4 steps; a few seconds) to
+# watch points arrive while it runs.
 TRAINING_FORM = {
     "train-name": MODEL_NAME,
     "train-batch-size": "50",

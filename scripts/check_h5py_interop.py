@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Interop check: a model.h5 exported by Logit, opened with h5py, reproduces the service's probabilities.
 
-Starts `logit serve` on a free loopback port with a fresh database, trains small binary, softmax and MLP models,
-downloads each model.h5, asks /predict for real MNIST test digits, and recomputes the probabilities with numpy
-from the file alone (weights, biases and preprocessing attributes). Fails if any differs by more than 1e-5.
+Starts `logit serve` on a free loopback port with a fresh database, trains small binary, softmax, MLP and
+standardised-input models, downloads each model.h5, asks /predict for real MNIST test digits, and recomputes the
+probabilities with numpy from the file alone (weights, biases and preprocessing attributes). Fails if any differs
+by more than 1e-5.
 
 Usage: scripts/check_h5py_interop.py PATH/TO/logit
 """

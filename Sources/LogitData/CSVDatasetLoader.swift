@@ -2,7 +2,7 @@ import Foundation
 import LogitCore
 
 /// Reads comma-separated tabular data: numeric features, one integer label column, optional columns to drop, and
-/// `?` for a missing value, which is replaced by the median of its column.
+/// `?` or an empty field for a missing value, which is replaced by the median of its column.
 public enum CSVDatasetLoader {
     public struct Layout: Sendable {
         public var labelColumn: Int

@@ -27,8 +27,9 @@ public struct SplitOptions: Sendable {
 extension Dataset {
     /// Seeded, reproducible splits: rows of the task are shuffled, a test share is carved first when the data set
     /// has no test split, then the validation share, then the training rows are capped at `trainSize`. Each split
-    /// then keeps its rows in storage order, so a full pass reads the data front to back (about a quarter faster
-    /// than in shuffled order); mini-batch optimisers shuffle their own visiting order every epoch.
+    /// then keeps its rows in storage order, so a full pass reads the data front to back (about a third less time
+    /// than in shuffled order: `logit bench`, docs/benchmarks.md); mini-batch optimisers shuffle their own visiting
+    /// order every epoch.
     public func splits(task: ClassificationTask, options: SplitOptions) -> DataSplits {
         let target = task.targetMapping(datasetClasses: classes)
         func labeled(_ matrix: FeatureMatrix, _ labels: [Int32], _ rows: [Int32]) -> LabeledRows {

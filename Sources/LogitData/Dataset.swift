@@ -14,7 +14,7 @@ public struct Dataset: Sendable {
     public let imageShape: (height: Int, width: Int)?
     /// The preprocessing a model trained on this set uses unless the request says otherwise.
     public let defaultPreprocess: PreprocessKind
-    /// The divisor of `unit` preprocessing: the largest value the features can take (255 for pixels).
+    /// The divisor of `unit` preprocessing: 255 for pixels, the largest absolute value in the file for tabular data.
     public let unitDivisor: Float
     /// The task a request that names none trains.
     public let defaultTask: ClassificationTask
@@ -56,7 +56,7 @@ public struct Dataset: Sendable {
         Double(train.constantColumnCount(rows: rows)) / Double(max(featureCount, 1))
     }
 
-    /// Label counts in class order, for the training and test splits.
+    /// How many times each label occurs in `labels` (label -> count).
     public func histogram(of labels: [Int32]) -> [Int: Int] {
         labels.reduce(into: [:]) { $0[Int($1), default: 0] += 1 }
     }

@@ -145,12 +145,13 @@ public enum HDF5 {
         lock.withLock { H5Fis_hdf5(path) > 0 }
     }
 
-    /// Reads a numeric dataset of `file` as Float (converted by libhdf5 from any numeric type).
+    /// Reads a numeric dataset of the file at `path` as Float (converted by libhdf5 from any numeric type); nil when
+    /// the file has no such dataset.
     public static func readFloats(path: String, dataset: String) throws -> Array2D<Float>? {
         try read(path: path, dataset: dataset, memoryType: logit_H5T_NATIVE_FLOAT(), zero: Float(0))
     }
 
-    /// Reads a numeric dataset as Int64.
+    /// Reads a numeric dataset as Int64; nil when the file has no such dataset.
     public static func readIntegers(path: String, dataset: String) throws -> Array2D<Int64>? {
         try read(path: path, dataset: dataset, memoryType: logit_H5T_NATIVE_INT64(), zero: Int64(0))
     }

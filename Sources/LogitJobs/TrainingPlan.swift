@@ -58,7 +58,8 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var testFraction: Double
     public var trainSize: Int?
     public var seed: UInt64
-    /// Steps between curve points; 0 = the optimiser's default (a few per epoch).
+    /// Steps between curve points; 0 = the optimiser's default (four per epoch for mini-batch optimisers, every 5
+    /// iterations for full-batch ones).
     public var evalEvery: Int
     public var preprocess: PreprocessKind
 

@@ -21,14 +21,14 @@ public struct AppConfiguration: Sendable {
     public var trainingThreads = 2
     /// Nice value (0-19) of the threads jobs train on: serving keeps most of the CPU while a job trains.
     public var trainingNice = 10
-    /// Train the default model in the background when the database has no model yet.
+    /// Train the default model in the background when the database has no model and no job yet.
     public var trainOnFirstRun = true
     public var maxEpochs = 1000
-    /// Largest request body for `/predict` and `/train`, in bytes.
+    /// Largest request body other than uploads (`/predict`, `/train`, `/v2/.../infer`, aliases), in bytes.
     public var maxBodyBytes = 1 << 20
-    /// Largest data set upload (`POST /datasets`), in bytes.
+    /// Largest upload, in bytes: a data set (`POST /datasets`) or a model file (`POST /models/import`).
     public var maxUploadBytes = 64 << 20
-    /// Images per `/predict` request.
+    /// Images (rows) per prediction request: both `/predict` routes and `/v2/.../infer`.
     public var maxBatchInstances = 10_000
     public var logLevel = Logger.Level.info
     /// API keys for changing requests (none: open). Environment: LOGIT_API_KEYS=key1,key2.

@@ -4,12 +4,13 @@ import LogitData
 
 /// Model versions as HDF5 files that Python's h5py reads, and back.
 ///
-/// Layout: a binary (logistic) model has `w` (features) and a scalar `b`, as the classic assignment specifies;
-/// softmax, one-vs-rest and ridge models have `W` (classes x features) and `b` (classes); an MLP has `W1`
-/// (hidden x features), `b1`, `W2` (classes x hidden) and `b2`. Root attributes: `kind`, `classes` (a JSON array),
-/// `name`, `version`, `features`, `preprocessing` (`unit`, `standardize` or `none`) with `scale` (inputs are
-/// multiplied by it) for `unit`, or datasets `mean` and `std` for `standardize` (inputs become (x - mean) / std);
-/// an MLP adds `activation`. Weights are float32, so an export and re-import is bit-exact.
+/// Layout: a binary (logistic) model has `w` (features) and a scalar `b`; softmax, one-vs-rest and ridge models
+/// have `W` (classes x features) and `b` (classes); an MLP has `W1` (hidden x features), `b1`, `W2`
+/// (classes x hidden) and `b2`. Root attributes: `kind`, `classes` (a JSON array), `name`, `version`, `features`,
+/// `image_shape` (a JSON array `[height, width]`, for image models), `preprocessing` (`unit`, `standardize` or
+/// `none`) with `scale` (inputs are multiplied by it) for `unit`, or datasets `mean` and `std` for `standardize`
+/// (inputs become (x - mean) / std); an MLP adds `activation`. Weights are float32, so an export and re-import is
+/// bit-exact.
 public enum ModelFile {
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String

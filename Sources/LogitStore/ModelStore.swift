@@ -85,7 +85,8 @@ public protocol ModelStore: Sendable {
     func model(named name: String) async throws -> ModelSummary?
     func resolve(name: String, reference: VersionReference) async throws -> ModelVersionMetadata
     func version(name: String, number: Int) async throws -> ModelVersion?
-    /// The version that serves when a request names no model: alias `default` of any model, else the newest version.
+    /// The version that serves when a request names no model: the one alias `default` points at (the newest such
+    /// version if several models have that alias), else the newest version of any model.
     func defaultVersion() async throws -> ModelVersionMetadata?
     func deleteVersion(name: String, number: Int) async throws
     func setAlias(name: String, alias: String, version: Int) async throws

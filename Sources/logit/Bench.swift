@@ -7,7 +7,8 @@ import LogitJobs
 import LogitServer
 import LogitStore
 
-/// `logit bench`: the hot paths of issue 6, measured in this process on the bundled MNIST (release build:
+/// `logit bench`: the hot paths of training and serving (the in-process figures of docs/benchmarks.md), measured
+/// in this process on the bundled MNIST (release build:
 /// `swift build -c release --product logit && .build/release/logit bench`). Each figure is the median of
 /// `--repeat` runs, with the fastest beside it.
 struct Bench: AsyncParsableCommand {
@@ -128,7 +129,7 @@ struct Bench: AsyncParsableCommand {
                try measureThrowing(repetitions) { for _ in 0..<1000 { _ = try eventLoop.answerOne() } }.scaled(by: 1e-3))
         report("a new request id (X-Request-Id)",
                measure(repetitions) { for _ in 0..<1000 { _ = ServingBenchmarks.newRequestId() } }.scaled(by: 1e-3))
-        report("  the same as Foundation's UUID (before)",
+        report("  the same with Foundation's UUID, for comparison",
                measure(repetitions) { for _ in 0..<1000 { _ = ServingBenchmarks.newUUID() } }.scaled(by: 1e-3))
     }
 }

@@ -47,7 +47,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "SQLite database file (default var/logit.sqlite).") var database: String?
     @Option(name: .customLong("data-dir"), help: "Folder with the data sets (default data).") var dataDirectory: String?
     @Option(help: "JSON configuration file.") var config = "config/logit.json"
-    @Flag(inversion: .prefixedNo, help: "Train the default model when the database has no model yet.")
+    @Flag(inversion: .prefixedNo, help: "Train the default model when the database has no model and no job yet.")
     var trainOnFirstRun: Bool?
 
     func run() async throws {

@@ -1,13 +1,15 @@
 import Testing
 @testable import LogitCore
 
-/// Per-column summaries every job computes over its training rows.
+/// Per-column summaries of a job's training rows: the constant columns every job counts, and the mean and standard
+/// deviation that `standardize` preprocessing uses.
 @Suite struct ColumnStatisticsTests {
-    /// 5 rows of 37 byte columns (one 32-byte vector and a 5-column tail), values from a fixed recipe.
+    /// 5 rows of 37 byte columns (four 8-byte words, which the constant-column count compares at once, and a
+    /// 5-column tail), values from a fixed recipe.
     static let columnCount = 37
     static func bytes(row: Int, column: Int) -> UInt8 {
         switch column {
-        case 0, 33: 0                      // constant zero, in the vector part and in the tail
+        case 0, 33: 0                      // constant zero, in the whole words and in the tail
         case 5, 36: 200                    // constant non-zero
         case 7: row == 3 ? 1 : 0           // differs in one row only
         case 34: row == 0 ? 9 : 8          // differs from the first row in every other row

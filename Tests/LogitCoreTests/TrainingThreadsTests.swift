@@ -16,8 +16,9 @@ import Glibc
         var nice: Int32
     }
 
-    /// A value shared by the loop's threads behind an NSLock, whose pthread mutex ThreadSanitizer follows: with
-    /// `Synchronization.Mutex` it reported the appends inside `withLock` as racing each other (1 run in 8 here).
+    /// A value shared by the loop's threads behind an NSLock, whose pthread mutex ThreadSanitizer follows:
+    /// `Synchronization.Mutex`'s contended path is in the uninstrumented runtime, so ThreadSanitizer would report the
+    /// appends inside its `withLock` as racing each other now and then.
     final class Locked<Value>: @unchecked Sendable {
         private let lock = NSLock()
         private var value: Value

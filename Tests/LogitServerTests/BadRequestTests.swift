@@ -4,7 +4,8 @@ import HummingbirdTesting
 import LogitServer
 import Testing
 
-/// Everything a client can get wrong is a 4xx with the contract's JSON error body, and changes nothing.
+/// Everything a client can get wrong is a 4xx with the API's JSON error body (`Error` in public/openapi.yaml), and
+/// changes nothing.
 @Suite struct BadRequestTests {
     static let badPredictions: [(body: String, status: Int, code: String)] = [
         (#"{"pixels": [1, 2, 3]}"#, 400, "WRONG_INPUT_SIZE"),
@@ -68,7 +69,9 @@ import Testing
                 (#"{"name": "has space"}"#, "VALIDATION_FAILED"),
                 (#"{"validation_fraction": 0.9}"#, "VALIDATION_FAILED"),
                 (#"{"epoch": 3}"#, "UNKNOWN_FIELD"),
-                // Found by Schemathesis: these used to crash the process or store a job that could only fail.
+                // Bodies of the kind Schemathesis generates (scripts/check_schemathesis.sh): out-of-range fractions
+                // and a C so small that lambda = 1 / (C n) is not finite must be refused, not crash the process or
+                // store a job that could only fail.
                 (#"{"validation_fraction": 1.5, "regularization": {"type": "l2", "C": 1}}"#, "VALIDATION_FAILED"),
                 (#"{"validation_fraction": -0.5, "regularization": {"type": "l2", "C": 1}}"#, "VALIDATION_FAILED"),
                 (#"{"dataset": "breast-cancer-wisconsin", "test_fraction": 2, "regularization": {"type": "l2", "C": 1}}"#, "VALIDATION_FAILED"),

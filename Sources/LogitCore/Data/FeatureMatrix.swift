@@ -114,7 +114,8 @@ public struct FeatureMatrix: Sendable {
     }
 
     /// Per-column mean and (population) standard deviation over the given rows. Bytes are summed exactly in
-    /// integers; every job computes these over its training rows, so no row is copied out.
+    /// integers; a job with `standardize` preprocessing computes these over its training rows, so no row is copied
+    /// out.
     public func columnStatistics(rows: [Int32]) -> (mean: [Float], std: [Float]) {
         var sum = [Double](repeating: 0, count: columnCount)
         var sumOfSquares = [Double](repeating: 0, count: columnCount)

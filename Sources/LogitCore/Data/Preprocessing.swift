@@ -1,6 +1,6 @@
 /// The preprocessing a request can ask for; the statistics it needs come from the training rows.
 public enum PreprocessKind: String, Codable, Sendable, CaseIterable {
-    /// x / (largest raw value of the data set): 0..1 (pixels / 255).
+    /// x / (the data set's divisor): pixels / 255 give 0..1; tabular data, over its largest absolute value, -1..1.
     case unit
     /// (x - mean) / std per feature.
     case standardize

@@ -28,7 +28,8 @@ public final class FeatureCovarianceCurvature: InverseCurvature, @unchecked Send
     static let relativeRidge: Float = 0.1
 
     /// The features non-zero in some sampled row, in order: A's rows and columns (then the bias). The others have
-    /// no second moments, so their part of A is diagonal, `inactiveInverse` (for MNIST, ~90 border pixels).
+    /// no second moments, so their part of A is diagonal, `inactiveInverse` (for MNIST, ~125 border pixels of the
+    /// 4,096 sampled rows).
     private let active: [Int32]
     private let inactiveInverse: Float
 

@@ -1,7 +1,7 @@
 import RealModule
 
 /// Small dense kernels. `Relaxed` arithmetic lets the compiler reassociate the sums and vectorise them, which is
-/// where most of the speed of these loops comes from (see docs/engineering notes).
+/// where most of the speed of these loops comes from.
 @usableFromInline
 enum Kernels {
     @inline(__always) @usableFromInline

@@ -6,7 +6,8 @@ extension LinearModel {
 
 extension LinearModel {
     /// The same classifier expressed on raw features: with `x' = (x - m) * f`, `w.x' + b = (w*f).x + (b - sum w*f*m)`.
-    /// Predictions are unchanged; used to compare with models fitted on unscaled data, and to export.
+    /// Predictions are unchanged. The tests compare models fitted on preprocessed data with references fitted on raw
+    /// features this way (scikit-learn's breast-cancer coefficients).
     public func foldingPreprocessing(_ preprocessing: Preprocessing) -> LinearModel {
         let transform = FeatureTransform(preprocessing, featureCount: featureCount)
         var folded = self

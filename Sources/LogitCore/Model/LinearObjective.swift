@@ -89,8 +89,9 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
 
     /// An estimate of the inverse Hessian at the start, for L-BFGS: p(1 - p) E[x̃ x̃ᵀ] + L2 for every output, with
     /// p = 1/outputs for softmax and 1/2 for each sigmoid output of the binary and one-vs-rest models, inverted in
-    /// full (`FeatureCovarianceCurvature`) when that costs at most a few passes over the data, else only its
-    /// diagonal for image rows (`PixelScaleCurvature`); nil for other rows when the full one is too dear.
+    /// full (`FeatureCovarianceCurvature`) when building it costs at most four passes over the data (or 10^7
+    /// multiply-adds, whichever is more) and it can be built, else only its diagonal for rows the sparse kernel
+    /// reads (`PixelScaleCurvature`, images); nil for other rows.
     public func inverseCurvature(l2: Double) -> (any InverseCurvature)? {
         let p = kind == .softmax ? 1 / Double(outputCount) : 0.5
         var nonZeros = data.count * featureCount

@@ -124,8 +124,8 @@ public final class MLPObjective: TrainingObjective, @unchecked Sendable {
                  parameters: parameters)
     }
 
-    /// Mini-batches of 128 stay on one thread: measured, two threads were slower (5.8 against 4.8 s per MNIST
-    /// epoch), as this kernel is bound by cache traffic on the hidden weights; full passes are split.
+    /// Batches under 512 rows (mini-batches of 128, say) stay on one thread: split between two they run slower, as
+    /// this kernel is bound by cache traffic on the hidden weights; full passes are split.
     public func evaluate(parameters: UnsafePointer<Float>, positions: UnsafeBufferPointer<Int32>,
                          gradient: UnsafeMutablePointer<Float>?) -> BatchResult {
         let n = positions.count

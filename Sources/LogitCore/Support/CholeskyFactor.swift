@@ -50,7 +50,8 @@ final class CholeskyFactor {
         inverseDiagonal.deallocate()
     }
 
-    /// Overwrites `columns` (`order` vectors: row i holds entry i of up to 16 right-hand sides) with A⁻¹ columns.
+    /// Overwrites `columns` (`order` vectors: row i holds entry i of up to 16 right-hand sides b) with the
+    /// solutions A⁻¹ b, lane by lane.
     func solve(_ columns: UnsafeMutablePointer<SIMD16<Float>>) {
         let n = order
         // L y = b, row by row; two accumulators halve the chain of dependent additions.

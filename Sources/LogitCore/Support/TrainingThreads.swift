@@ -11,9 +11,9 @@ import Darwin
 ///
 /// By default a loop is `DispatchQueue.concurrentPerform`. A job the service runs goes through `run(helpers:nice:_:)`
 /// instead: on a thread of its own plus `helpers` more, all at a raised nice value, so that while a job trains the
-/// scheduler gives the request handlers most of the CPU (issue 6: `/predict` p99 under training load). Dispatch's
-/// worker threads cannot be used for this: they also run Swift's cooperative pool, and a thread's nice value, once
-/// raised, cannot be lowered again without CAP_SYS_NICE.
+/// scheduler gives the request handlers most of the CPU and `/predict`'s p99 latency stays close to its idle figure
+/// (docs/benchmarks.md). Dispatch's worker threads cannot be used for this: they also run Swift's cooperative pool,
+/// and a thread's nice value, once raised, cannot be lowered again without CAP_SYS_NICE.
 public enum TrainingThreads {
     /// Calls `body(i)` for every i in 0..<iterations, in parallel, and returns when all calls have returned: on the
     /// calling job's own threads inside `run`, else on Dispatch's.

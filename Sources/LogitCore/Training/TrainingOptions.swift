@@ -75,14 +75,15 @@ public struct EarlyStopping: Sendable, Equatable {
     }
 }
 
-/// Learning rate as a function of the step t (0-based) or of the epoch.
+/// Learning rate as a function of the step t (0-based) or of the epoch. The trainer passes the number of whole epochs
+/// completed, so the epoch-based schedules change the rate between epochs only.
 public enum LearningRateSchedule: Sendable, Equatable {
     case constant
     /// alpha0 / (1 + t / T)
     case inverseTime(decaySteps: Double)
     /// alpha0 * factor^floor(epoch / every)
     case stepDecay(everyEpochs: Int, factor: Double)
-    /// alpha0 * rate^epoch (continuous in fractional epochs)
+    /// alpha0 * rate^epoch
     case exponential(ratePerEpoch: Double)
 
     public func rate(base: Double, step: Int, epoch: Double) -> Double {
@@ -100,7 +101,7 @@ public struct TrainingOptions: Sendable {
     public var optimizer: OptimizerKind
     /// Maximum passes over the training rows (iterations for full-batch optimisers).
     public var epochs: Int
-    /// Rows per step for `sgd`.
+    /// Rows per step for the mini-batch optimisers (`sgd`, `momentum`, `adam`).
     public var batchSize: Int
     public var learningRate: Double
     public var schedule: LearningRateSchedule
@@ -108,13 +109,15 @@ public struct TrainingOptions: Sendable {
     /// Momentum coefficient for `momentum`; beta1 for `adam`.
     public var momentum: Double
     public var nesterov: Bool
-    /// Armijo backtracking line search for `gd` (the learning rate is then the first trial step).
+    /// Armijo backtracking line search for `gd`: each iteration's first trial step is twice the last accepted one
+    /// (twice the learning rate at the start).
     public var lineSearch: Bool
     public var earlyStopping: EarlyStopping?
     /// Stop when the training objective changes by less than this (relative) between epochs; 0 = never.
     public var tolerance: Double
     public var seed: UInt64
-    /// Steps between curve points (0 = a few per epoch for `sgd`, every 5 iterations for full batch).
+    /// Steps between curve points (0 = four per epoch for the mini-batch optimisers, every 5 iterations for full
+    /// batch); a mini-batch run also records a point at the end of every epoch.
     public var evalEvery: Int
     /// L-BFGS history length.
     public var memory: Int

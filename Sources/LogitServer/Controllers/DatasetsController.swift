@@ -4,7 +4,8 @@ import LogitCore
 import NIOCore
 import LogitData
 
-/// `GET /datasets`: the data sets jobs can train on, with their shapes and classes.
+/// `GET /datasets`: the data sets jobs can train on, with their shapes and classes; `POST /datasets`: a new one
+/// from an uploaded CSV or HDF5 file.
 struct DatasetsController {
     let datasets: DatasetRegistry
     let maxUploadBytes: Int

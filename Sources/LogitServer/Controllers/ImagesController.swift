@@ -5,8 +5,8 @@ import LogitImaging
 import LogitStore
 import NIOCore
 
-/// PNG images of a version: `weights.png` (`scale`, `colormap=diverging|gray`, `class`), `mean-images.png`,
-/// `misclassified.png` (`limit`).
+/// PNG images of a version: `weights.png` (`scale`, `colormap=diverging|gray`, `class`), `mean-images.png`
+/// (`scale`), `misclassified.png` (`limit`, `scale`).
 struct ImagesController {
     let store: any ModelStore
     let datasets: DatasetRegistry

@@ -5,7 +5,8 @@ import LogitCore
 import LogitJobs
 import LogitStore
 
-/// `/models`: listing, versions with their metadata, metrics and curves, aliases, deletion.
+/// `/models`: listing, versions with their metadata, metrics and curves, aliases, deletion, and HDF5 export
+/// (`model.h5`) and import.
 struct ModelsController {
     let store: any ModelStore
     let cache: ModelCache

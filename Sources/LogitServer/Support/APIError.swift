@@ -5,7 +5,8 @@ import LogitData
 import LogitJobs
 import LogitStore
 
-/// The contract's error answer: `{"error": "<sentence>", "code": "<UPPER_SNAKE>", "details": [...]}`.
+/// The API's error answer (`Error` in public/openapi.yaml):
+/// `{"error": "<sentence>", "code": "<UPPER_SNAKE>", "details": [...]}`.
 public struct APIError: HTTPResponseError, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let code: String
@@ -133,7 +134,7 @@ extension APIError {
     }
 }
 
-/// Turns every error into the contract's JSON error body, and logs the ones that are the service's fault.
+/// Turns every error into the API's JSON error body, and logs the ones that are the service's fault.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response

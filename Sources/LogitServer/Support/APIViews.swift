@@ -3,7 +3,7 @@ import LogitCore
 import LogitJobs
 import LogitStore
 
-/// The JSON shapes of the API (see ../shared/docs/api-contract.md and public/openapi.yaml).
+/// The JSON shapes of the API (see public/openapi.yaml).
 
 struct ModelReference: Codable, Sendable, Equatable {
     var name: String
@@ -48,7 +48,7 @@ struct JobView: Encodable {
         case finishedAt = "finished_at"
     }
 
-    // Absent optionals are written as null, as the contract shows them.
+    // Absent optionals are written as null: every field of a job is always present (`Job` in public/openapi.yaml).
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -173,7 +173,7 @@ struct MetricsView: Encodable {
     /// Share of input features constant in the training rows: their weights are zero without any learning.
     var constantFeatureShare: Double?
     var weightNorm: Double
-    /// Binary models predict the positive class when its probability is at least this.
+    /// Binary models predict the positive class when its probability is above this.
     var threshold: Double?
 
     enum CodingKeys: String, CodingKey {

@@ -26,8 +26,8 @@ final class ModelCache: Sendable {
         var generation = 0
     }
 
-    /// A pthread mutex (NIO's box) rather than Synchronization's Mutex, whose contended path ThreadSanitizer
-    /// cannot see (make test-tsan reported the cache's locked accesses as races).
+    /// A pthread mutex (NIO's box) rather than Synchronization's Mutex: the Mutex's contended path is in the
+    /// uninstrumented runtime, so ThreadSanitizer (`make test-tsan`) would report the accesses it guards as races.
     private let state = NIOLockedValueBox(State())
     private let store: any ModelStore
 

@@ -1,8 +1,9 @@
 import LogitStore
 
 /// The common `/predict` body, `{"pixels": [integers]}` with optional `"model"` and `"version"`, read straight from
-/// the request's bytes. Foundation's JSONDecoder spent about 55% of the server's time on this body (a generic tree
-/// of 784 values); this reads each pixel once into one Float array.
+/// the request's bytes. Foundation's JSONDecoder builds a generic tree of the 784 values and takes tens of times
+/// longer (about 300 us against 3-8 us: `logit bench`, docs/benchmarks.md); this reads each pixel once into one
+/// Float array.
 ///
 /// It accepts only the simple form: integer pixels of at most 9 digits, strings without escapes, no `null`, no other
 /// or repeated keys, nothing after the object. Anything else returns nil and the request takes the JSONDecoder path,

@@ -28,7 +28,7 @@ public enum ServingBenchmarks {
     /// Characters of a new request id, as answers without the client's `X-Request-Id` get one.
     public static func newRequestId() -> Int { RequestIds.next().utf8.count }
 
-    /// The same with the UUID the ids were before.
+    /// The same with Foundation's UUID (lowercased), for comparison.
     public static func newUUID() -> Int { UUID().uuidString.lowercased().utf8.count }
 
     /// Bytes of the same answer as JSONEncoder writes it.
