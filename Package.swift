@@ -7,6 +7,7 @@ import PackageDescription
 //   LogitData     data sets: IDX/CSV/HDF5 loading, tasks, splits, column statistics (zlib via CZlib, libhdf5 via CHDF5)
 //   LogitImaging  PNG (libpng via CPNG), weight and digit pictures, digit input
 //   LogitStore    persistence: the ModelStore protocol and its SQLite (GRDB) implementation
+//   LogitServing  the prediction pipeline: a stored version's Predictor (check, transform, score, rank)
 //   LogitJobs     training jobs: request validation, the scheduler actor, the runner
 //   LogitServer   HTTP: Hummingbird application, controllers, configuration
 //   logit         thin command-line executable (swift-argument-parser)
@@ -136,6 +137,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LogitServing",
+            dependencies: ["LogitCore", "LogitStore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LogitJobs",
             dependencies: [
                 "LogitCore", "LogitData", "LogitStore",
@@ -146,7 +152,7 @@ let package = Package(
         .target(
             name: "LogitServer",
             dependencies: [
-                "LogitCore", "LogitData", "LogitStore", "LogitJobs", "LogitImaging",
+                "LogitCore", "LogitData", "LogitStore", "LogitServing", "LogitJobs", "LogitImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -163,7 +169,7 @@ let package = Package(
         .executableTarget(
             name: "logit",
             dependencies: [
-                "LogitServer", "LogitJobs", "LogitData", "LogitStore", "LogitCore",
+                "LogitServer", "LogitServing", "LogitJobs", "LogitData", "LogitStore", "LogitCore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "LogitImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -173,11 +179,13 @@ let package = Package(
         .testTarget(name: "LogitDataTests", dependencies: ["LogitData"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitStoreTests", dependencies: ["LogitStore"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitImagingTests", dependencies: ["LogitImaging"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogitServingTests", dependencies: ["LogitServing"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitCommandTests", dependencies: ["logit"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LogitServerTests",
             dependencies: [
                 "LogitServer",
+                "LogitServing",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

@@ -65,7 +65,7 @@ private func eventLoopPredictions(_ configuration: AppConfiguration, services: A
         logLevelIsDebug: configuration.logLevel <= .debug, predictionsNeedKey: predictionsNeedKey)
     else { return nil }
     return PredictChannelHandler.Configuration(
-        servable: { [cache = services.cache] in cache.cached(name: $0, reference: $1) }, metrics: services.metrics,
+        predictor: { [cache = services.cache] in cache.cached(name: $0, reference: $1) }, metrics: services.metrics,
         maxBodyBytes: configuration.maxBodyBytes, serverName: serverName,
         corsEnabled: !configuration.corsAllowedOrigins.isEmpty)
 }
@@ -127,10 +127,10 @@ func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
                      maxUploadBytes: services.configuration.maxUploadBytes)
         .addRoutes(to: router.group("models"))
     ImagesController(store: services.store, datasets: services.datasets).addRoutes(to: router.group("models"))
-    let predictor = PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
+    let predictions = PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
                                       maxBatchInstances: configuration.maxBatchInstances)
-    predictor.addRoutes(to: router)
-    InferenceProtocolController(store: services.store, cache: services.cache, predictor: predictor,
+    predictions.addRoutes(to: router)
+    InferenceProtocolController(store: services.store, cache: services.cache, predictions: predictions,
                                 draining: services.draining, maxBodyBytes: limit).addRoutes(to: router.group("v2"))
     DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)
         .addRoutes(to: router)

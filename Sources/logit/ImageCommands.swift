@@ -4,6 +4,7 @@ import LogitCore
 import LogitImaging
 import LogitServer
 import LogitStore
+import LogitServing
 
 struct Weights: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Draw a model version's weights as a PNG image.")
@@ -48,25 +49,21 @@ struct Predict: AsyncParsableCommand {
         if let model {
             version = try await model.load(from: database)
         } else {
-            guard let metadata = try await database.defaultVersion(),
-                  let found = try await database.version(name: metadata.name, number: metadata.version)
-            else { throw RuntimeError("no model has been trained yet") }
+            guard let found = try await database.loadDefaultVersion() else {
+                throw RuntimeError("no model has been trained yet")
+            }
             version = found
         }
+        let predictor = Predictor(version)
         let metadata = version.metadata
-        let transform = FeatureTransform(metadata.preprocessing, featureCount: metadata.featureCount)
-        var input = [Float](repeating: 0, count: metadata.featureCount)
-        var probabilities = [Float](repeating: 0, count: metadata.classes.count)
         for file in files {
             let raw = try readInput(file, metadata: metadata)
-            raw.withUnsafeBufferPointer { source in
-                input.withUnsafeMutableBufferPointer { transform.apply(source, into: $0.baseAddress!) }
+            let line = try raw.withUnsafeBufferPointer { row in
+                try predictor.predictOne(row, field: file) { label, probabilities in
+                    "\(file): \(label) (p = \(String(format: "%.4f", probabilities.max()!))), model \(metadata.name)@\(metadata.version))"
+                }
             }
-            input.withUnsafeBufferPointer { x in
-                probabilities.withUnsafeMutableBufferPointer { version.model.probabilities(input: x.baseAddress!, into: $0.baseAddress!) }
-            }
-            let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
-            print("\(file): \(metadata.classes[best]) (p = \(String(format: "%.4f", probabilities[best])), model \(metadata.name)@\(metadata.version))")
+            print(line)
         }
     }
 

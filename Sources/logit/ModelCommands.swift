@@ -49,12 +49,8 @@ struct ModelReferenceArgument: ExpressibleByArgument {
         reference = parts.count == 2 ? VersionReference(parts[1]) : .latest
     }
 
-    func load(from store: SQLiteModelStore) async throws -> ModelVersion {
-        let metadata = try await store.resolve(name: name, reference: reference)
-        guard let version = try await store.version(name: metadata.name, number: metadata.version) else {
-            throw StoreError.unknownVersion(name: name, reference: reference.description)
-        }
-        return version
+    func load(from store: some ModelStore) async throws -> ModelVersion {
+        try await store.version(name: name, reference: reference)
     }
 }
 

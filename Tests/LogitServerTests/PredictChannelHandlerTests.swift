@@ -7,6 +7,7 @@ import LogitStore
 import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
+import LogitServing
 import Testing
 @testable import LogitServer
 
@@ -14,7 +15,7 @@ import Testing
 /// every other request to the router exactly as it arrived, in order.
 @Suite struct PredictChannelHandlerTests {
     /// A 2x2-pixel, three-class softmax model, loaded under the default name and under "tiny".
-    static let servable: ServableModel = {
+    static let predictor: Predictor = {
         let metadata = ModelVersionMetadata(
             name: "tiny", version: 3, kind: .softmax, classes: [.integer(0), .integer(1), .integer(2)],
             preprocessing: .unit(divisor: 255), featureCount: 4, imageShape: [2, 2], dataset: "test",
@@ -22,8 +23,7 @@ import Testing
             createdAt: Date())
         let model = LinearModel(kind: .softmax, featureCount: 4,
                                 weights: [1, -1, 0.5, 0, 0, 2, -1, 1, -0.5, 0, 1, -2], biases: [0.1, 0, -0.1])
-        return ServableModel(metadata: metadata, model: .linear(model),
-                             transform: FeatureTransform(.unit(divisor: 255), featureCount: 4))
+        return Predictor(ModelVersion(metadata: metadata, model: .linear(model), curves: []))
     }()
 
     let metrics = ServiceMetrics()
@@ -31,7 +31,7 @@ import Testing
     func channel(maxBodyBytes: Int = 1 << 20, corsEnabled: Bool = false) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         let configuration = PredictChannelHandler.Configuration(
-            servable: { name, version in name == nil || name == "tiny" ? Self.servable : nil },
+            predictor: { name, version in name == nil || name == "tiny" ? Self.predictor : nil },
             metrics: metrics, maxBodyBytes: maxBodyBytes, serverName: "logit", corsEnabled: corsEnabled)
         try channel.pipeline.syncOperations.addHandler(PredictChannelHandler(configuration))
         return channel
@@ -71,7 +71,7 @@ import Testing
             Issue.record("not head, body, end: \(parts)")
             return
         }
-        let expected = try PredictController.answerOne([0, 128, 255, 7], with: Self.servable, metrics: ServiceMetrics())
+        let expected = try PredictController.answerOne([0, 128, 255, 7], with: Self.predictor, metrics: ServiceMetrics())
         #expect(body == expected)
         #expect(head.status == .ok)
         #expect(head.headerFields[.contentType] == "application/json; charset=utf-8")

@@ -2,6 +2,7 @@ import Foundation
 import LogitCore
 import LogitStore
 import NIOCore
+import LogitServing
 import Testing
 @testable import LogitServer
 

@@ -47,11 +47,7 @@ struct ImagesController {
 
     private func load(_ context: some RequestContext) async throws -> ModelVersion {
         let (name, reference) = try ModelsController.versionPath(context)
-        let metadata = try await store.resolve(name: name, reference: reference)
-        guard let version = try await store.version(name: metadata.name, number: metadata.version) else {
-            throw StoreError.unknownVersion(name: name, reference: reference.description)
-        }
-        return version
+        return try await store.version(name: name, reference: reference)
     }
 
     static func integer(_ query: Parameters, _ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {

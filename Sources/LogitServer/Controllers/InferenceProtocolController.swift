@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LogitCore
 import LogitJobs
+import LogitServing
 import LogitStore
 
 /// The KServe V2 / Open Inference Protocol REST endpoints: server and model metadata, health, and `infer` with one
@@ -10,7 +11,7 @@ import LogitStore
 struct InferenceProtocolController {
     let store: any ModelStore
     let cache: ModelCache
-    let predictor: PredictController
+    let predictions: PredictController
     let draining: DrainingFlag
     let maxBodyBytes: Int
 
@@ -23,23 +24,23 @@ struct InferenceProtocolController {
         }
         for prefix in ["models/:name", "models/:name/versions/:version"] {
             v2.get(RouterPath(prefix)) { _, context in
-                let servable = try await servable(context)
-                let summary = try await store.model(named: servable.metadata.name)
-                return JSONResponse(ModelMetadata(servable, versions: summary?.versions.map { String($0.version) } ?? []))
+                let predictor = try await predictor(for: context)
+                let summary = try await store.model(named: predictor.metadata.name)
+                return JSONResponse(ModelMetadata(predictor, versions: summary?.versions.map { String($0.version) } ?? []))
             }
             v2.get(RouterPath(prefix + "/ready")) { _, context in
-                _ = try await servable(context)
+                _ = try await predictor(for: context)
                 return JSONResponse(["ready": true])
             }
             v2.post(RouterPath(prefix + "/infer")) { request, context in
-                let servable = try await servable(context)
+                let predictor = try await predictor(for: context)
                 let body = try await APICoding.decode(InferRequest.self, from: request, limit: maxBodyBytes)
-                return try infer(body, with: servable)
+                return try infer(body, with: predictor)
             }
         }
     }
 
-    private func servable(_ context: some RequestContext) async throws -> ServableModel {
+    private func predictor(for context: some RequestContext) async throws -> Predictor {
         let name = try ModelsController.name(context)
         let reference = try context.parameters.get("version").map { text -> VersionReference in
             guard TrainingPlan.isValidName(text) else {
@@ -47,14 +48,14 @@ struct InferenceProtocolController {
             }
             return VersionReference(text)
         }
-        return try await cache.servable(name: name, reference: reference ?? .latest)
+        return try await cache.predictor(name: name, reference: reference ?? .latest)
     }
 
-    private func infer(_ body: InferRequest, with servable: ServableModel) throws -> JSONResponse<InferResponse> {
+    private func infer(_ body: InferRequest, with predictor: Predictor) throws -> JSONResponse<InferResponse> {
         guard body.inputs.count == 1, let input = body.inputs.first else {
-            throw APIError.badRequest("send exactly one input tensor, [N, \(servable.metadata.featureCount)]", code: "INVALID_INPUT")
+            throw APIError.badRequest("send exactly one input tensor, [N, \(predictor.metadata.featureCount)]", code: "INVALID_INPUT")
         }
-        let features = servable.metadata.featureCount
+        let features = predictor.metadata.featureCount
         let datatypes = ["FP32", "FP64", "UINT8", "INT32", "INT64"]
         guard datatypes.contains(input.datatype) else {
             throw APIError.badRequest("datatype \(input.datatype) is not supported; send one of \(datatypes.joined(separator: ", "))",
@@ -64,17 +65,17 @@ struct InferenceProtocolController {
             throw APIError.badRequest("the input's shape must be [N, \(features)], not \(input.shape)", code: "INVALID_SHAPE")
         }
         // Checked before multiplying, so a huge N cannot overflow.
-        guard input.shape[0] <= predictor.maxBatchInstances else {
+        guard input.shape[0] <= predictions.maxBatchInstances else {
             throw APIError(.contentTooLarge, code: "BATCH_TOO_LARGE",
-                           "\(input.shape[0]) rows is more than the limit of \(predictor.maxBatchInstances) per request")
+                           "\(input.shape[0]) rows is more than the limit of \(predictions.maxBatchInstances) per request")
         }
         guard input.data.values.count == input.shape[0] * features else {
             throw APIError.badRequest("the shape \(input.shape) needs \(input.shape[0] * features) values, not \(input.data.values.count)",
                                       code: "INVALID_SHAPE")
         }
         let rows = (0..<input.shape[0]).map { Array(input.data.values[$0 * features..<($0 + 1) * features]) }
-        let predictions = try predictor.predictions(for: rows, field: { "inputs[0] row \($0)" }, with: servable)
-        let metadata = servable.metadata
+        let predictions = try predictions.predictions(for: rows, field: { "inputs[0] row \($0)" }, with: predictor)
+        let metadata = predictor.metadata
         let labels: [Int64] = predictions.map { prediction in
             if case .integer(let value) = prediction.label { return Int64(value) }
             return Int64(metadata.classes.firstIndex(of: prediction.label) ?? 0)
@@ -114,12 +115,12 @@ struct InferenceProtocolController {
         var inputs: [Tensor]
         var outputs: [Tensor]
 
-        init(_ servable: ServableModel, versions: [String]) {
-            name = servable.metadata.name
+        init(_ predictor: Predictor, versions: [String]) {
+            name = predictor.metadata.name
             self.versions = versions
-            inputs = [Tensor(name: servable.metadata.imageShape != nil ? "pixels" : "features", datatype: "FP32",
-                             shape: [-1, servable.metadata.featureCount])]
-            outputs = [Tensor(name: "probabilities", datatype: "FP32", shape: [-1, servable.metadata.classes.count]),
+            inputs = [Tensor(name: predictor.metadata.imageShape != nil ? "pixels" : "features", datatype: "FP32",
+                             shape: [-1, predictor.metadata.featureCount])]
+            outputs = [Tensor(name: "probabilities", datatype: "FP32", shape: [-1, predictor.metadata.classes.count]),
                        Tensor(name: "label", datatype: "INT64", shape: [-1])]
         }
     }

@@ -105,11 +105,8 @@ struct ModelsController {
     }
 
     private func load(_ context: some RequestContext) async throws -> ModelVersion {
-        let metadata = try await resolve(context)
-        guard let version = try await store.version(name: metadata.name, number: metadata.version) else {
-            throw StoreError.unknownVersion(name: metadata.name, reference: String(metadata.version))
-        }
-        return version
+        let (name, reference) = try Self.versionPath(context)
+        return try await store.version(name: name, reference: reference)
     }
 
     static func name(_ context: some RequestContext) throws -> String {

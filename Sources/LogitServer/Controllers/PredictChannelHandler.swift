@@ -4,6 +4,7 @@ import LogitJobs
 import LogitStore
 import NIOCore
 import NIOHTTPTypes
+import LogitServing
 
 /// `POST /predict` of one image, answered on the connection's event loop.
 ///
@@ -29,7 +30,7 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     struct Configuration: Sendable {
         /// The loaded model a request names (nil, nil: the default model), or nil when it is not loaded.
-        var servable: @Sendable (_ name: String?, _ version: VersionReference?) -> ServableModel?
+        var predictor: @Sendable (_ name: String?, _ version: VersionReference?) -> Predictor?
         var metrics: ServiceMetrics
         var maxBodyBytes: Int
         var serverName: String?
@@ -141,8 +142,8 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
                         context: ChannelHandlerContext) -> Bool {
         guard let body, let simple = body.withUnsafeReadableBytes(PixelBody.parse),
               simple.model.map(TrainingPlan.isValidName) ?? true,
-              let servable = configuration.servable(simple.model, simple.version),
-              let answer = try? PredictController.answerOne(simple.pixels, with: servable, metrics: configuration.metrics)
+              let predictor = configuration.predictor(simple.model, simple.version),
+              let answer = try? PredictController.answerOne(simple.pixels, with: predictor, metrics: configuration.metrics)
         else { return false }
         var fields = HTTPFields()
         fields.reserveCapacity(5)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import LogitData
 import LogitJobs
+import LogitServing
 import LogitStore
 
 /// The API's error answer (`Error` in public/openapi.yaml):
@@ -58,6 +59,8 @@ extension APIError {
             return .badRequest(error.description, code: "UNKNOWN_FIELD")
         case let error as DecodingError:
             return .badRequest(describe(error), code: "INVALID_JSON")
+        case let error as PredictionError:
+            return .badRequest(error.description, code: error.code)
         case let error as StoreError:
             switch error {
             case .unknownModel: return .notFound(error.description, code: "MODEL_NOT_FOUND")

@@ -1,6 +1,7 @@
 import Foundation
 import LogitCore
 import LogitJobs
+import LogitServing
 import LogitStore
 
 /// The JSON shapes of the API (see public/openapi.yaml).
@@ -186,11 +187,6 @@ struct MetricsView: Encodable {
 struct CurvesView: Encodable {
     var model: ModelReference
     var points: [CurvePoint]
-}
-
-struct Prediction: Encodable {
-    var label: ClassLabel
-    var probabilities: [Float]
 }
 
 struct PredictionsView: Encodable {

@@ -1,27 +1,12 @@
-import LogitCore
+import LogitServing
 import LogitStore
 import NIOConcurrencyHelpers
-
-/// A model version ready to answer predictions.
-struct ServableModel: Sendable {
-    let metadata: ModelVersionMetadata
-    let model: TrainedModel
-    let transform: FeatureTransform
-}
-
-extension ServableModel {
-    /// A stored version, with the preprocessing it was trained with.
-    init(_ version: ModelVersion) {
-        self.init(metadata: version.metadata, model: version.model,
-                  transform: FeatureTransform(version.metadata.preprocessing, featureCount: version.metadata.featureCount))
-    }
-}
 
 /// Resolved, loaded model versions, so a prediction reads the database only the first time a name/version is asked
 /// for. Every change to versions or aliases, and every new version, empties it.
 final class ModelCache: Sendable {
     private struct State {
-        var entries: [String: ServableModel] = [:]
+        var entries: [String: Predictor] = [:]
         /// Bumped by every invalidation, so a lookup that raced one does not store a stale answer.
         var generation = 0
     }
@@ -35,13 +20,13 @@ final class ModelCache: Sendable {
         self.store = store
     }
 
-    private func resolve(name: String?, reference: VersionReference?) async throws -> ModelVersionMetadata {
-        if let name { return try await store.resolve(name: name, reference: reference ?? .latest) }
+    private func load(name: String?, reference: VersionReference?) async throws -> ModelVersion {
+        if let name { return try await store.version(name: name, reference: reference ?? .latest) }
         if reference != nil {
             throw APIError.badRequest("'version' needs 'model' to say which model it is a version of",
                                       code: "VERSION_WITHOUT_MODEL")
         }
-        guard let found = try await store.defaultVersion() else {
+        guard let found = try await store.loadDefaultVersion() else {
             throw APIError(.notFound, code: "NO_MODEL",
                            "no model has been trained yet: POST /train first, or wait for the first model")
         }
@@ -60,35 +45,21 @@ final class ModelCache: Sendable {
         return "\(name ?? "")@\(reference?.description ?? "")"
     }
 
-    /// The entry `servable(name:reference:)` would answer without reading the store, if it is loaded.
-    func cached(name: String?, reference: VersionReference?) -> ServableModel? {
+    /// The entry `predictor(name:reference:)` would answer without reading the store, if it is loaded.
+    func cached(name: String?, reference: VersionReference?) -> Predictor? {
         let key = Self.key(name: name, reference: reference)
         return state.withLockedValue { $0.entries[key] }
     }
 
-    /// The version `reference` of `name`, or the default model when `name` is nil.
-    func servable(name: String?, reference: VersionReference?) async throws -> ServableModel {
+    /// The predictor of version `reference` of `name`, or of the default model when `name` is nil.
+    func predictor(name: String?, reference: VersionReference?) async throws -> Predictor {
         let key = Self.key(name: name, reference: reference)
         let (cached, generation) = state.withLockedValue { ($0.entries[key], $0.generation) }
         if let cached { return cached }
-
-        // A version can be deleted between resolving a name (default, latest, alias) and loading it: resolve
-        // again then, so such a request gets the model that now answers instead of a 404.
-        var loaded: ModelVersion?
-        for _ in 0..<5 where loaded == nil {
-            let metadata = try await resolve(name: name, reference: reference)
-            loaded = try await store.version(name: metadata.name, number: metadata.version)
-            if loaded == nil, case .number(let number)? = reference {
-                throw StoreError.unknownVersion(name: metadata.name, reference: String(number))
-            }
-        }
-        guard let version = loaded else {
-            throw StoreError.unknownVersion(name: name ?? "default", reference: reference?.description ?? "default")
-        }
-        let servable = ServableModel(version)
+        let predictor = Predictor(try await load(name: name, reference: reference))
         state.withLockedValue {
-            if $0.generation == generation { $0.entries[key] = servable }
+            if $0.generation == generation { $0.entries[key] = predictor }
         }
-        return servable
+        return predictor
     }
 }

@@ -1,6 +1,7 @@
 import LogitCore
 import LogitData
 import LogitImaging
+import LogitServing
 import LogitJobs
 import LogitStore
 
@@ -70,13 +71,11 @@ public enum ModelImages {
             throw NotAvailable(description: "the model's data set has no test rows")
         }
         let classes = version.metadata.classes
-        let transform = FeatureTransform(version.metadata.preprocessing, featureCount: version.metadata.featureCount)
-        let probabilities = version.model.predictProbabilities(matrix: test.matrix, rows: test.rows, transform: transform)
+        let predicted = Predictor(version).predictedClasses(matrix: test.matrix, rows: test.rows)
         var tiles: [[Float]] = []
         var labels: [String] = []
         for (index, row) in test.rows.enumerated() where tiles.count < limit {
-            let p = probabilities[index * classes.count..<(index + 1) * classes.count]
-            let predicted = p.indices.max { p[$0] < p[$1] }! - p.startIndex
+            let predicted = predicted[index]
             let truth = Int(test.targets[index])
             guard predicted != truth else { continue }
             tiles.append(test.matrix.row(Int(row)))

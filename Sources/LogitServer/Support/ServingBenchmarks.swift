@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import LogitCore
+import LogitServing
 import LogitStore
 import NIOCore
 import NIOEmbedded
@@ -45,9 +46,9 @@ public enum ServingBenchmarks {
         private let body: ByteBuffer
 
         public init(version: ModelVersion, body: [UInt8]) throws {
-            let servable = ServableModel(version)
+            let predictor = Predictor(version)
             let configuration = PredictChannelHandler.Configuration(
-                servable: { _, _ in servable }, metrics: ServiceMetrics(), maxBodyBytes: 1 << 20, serverName: "logit",
+                predictor: { _, _ in predictor }, metrics: ServiceMetrics(), maxBodyBytes: 1 << 20, serverName: "logit",
                 corsEnabled: false)
             try channel.pipeline.syncOperations.addHandler(PredictChannelHandler(configuration))
             head = .head(HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/predict",
