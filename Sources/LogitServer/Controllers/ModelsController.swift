@@ -138,16 +138,3 @@ struct ModelsController {
     }
 }
 
-struct AliasRequest: Decodable {
-    var version: Int
-    enum CodingKeys: String, CodingKey, CaseIterable { case version }
-    init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        version = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .version)
-    }
-}
-
-struct AliasesView: Encodable {
-    var name: String
-    var aliases: [String: Int]
-}

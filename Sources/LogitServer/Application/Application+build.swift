@@ -7,17 +7,6 @@ import LogitStore
 import Logging
 import ServiceLifecycle
 
-/// The pieces of a running service, shared by the controllers.
-struct AppServices {
-    let configuration: AppConfiguration
-    let store: any ModelStore
-    let datasets: DatasetRegistry
-    let scheduler: JobScheduler
-    let cache: ModelCache
-    let draining: DrainingFlag
-    let metrics: ServiceMetrics
-}
-
 /// Builds the service: opens the store, recovers jobs a previous process left behind, and wires the router.
 public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil,
                              metrics: ServiceMetrics = ServiceMetrics()) async throws -> some ApplicationProtocol
@@ -54,7 +43,6 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     return app
 }
 
-
 /// The settings of `PredictChannelHandler`, which answers one-image `/predict` requests on the event loop; nil when
 /// the router's middleware has something to add to them (a log line for every request, or an API key check).
 private func eventLoopPredictions(_ configuration: AppConfiguration, services: AppServices, serverName: String)
@@ -68,28 +56,6 @@ private func eventLoopPredictions(_ configuration: AppConfiguration, services: A
         predictor: { [cache = services.cache] in cache.cached(name: $0, reference: $1) }, metrics: services.metrics,
         maxBodyBytes: configuration.maxBodyBytes, serverName: serverName,
         corsEnabled: !configuration.corsAllowedOrigins.isEmpty)
-}
-
-/// Opens the store and data sets and starts the job scheduler (recovering jobs a dead process left behind).
-func makeServices(_ configuration: AppConfiguration, logger: Logger, metrics: ServiceMetrics) async throws -> AppServices {
-    let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let store = try SQLiteModelStore(path: configuration.databasePath)
-    let datasets = DatasetRegistry(dataDirectory: configuration.dataDirectory)
-    let scheduler = JobScheduler(
-        store: store, runner: TrainingRunner(datasets: datasets, threads: configuration.trainingThreads,
-                                             nice: configuration.trainingNice),
-        maxConcurrentJobs: configuration.maxConcurrentJobs, maxQueuedJobs: configuration.maxQueuedJobs, logger: logger)
-    let cache = ModelCache(store: store)
-    await scheduler.setOnVersionStored { rowsPerSecond in
-        cache.invalidate()
-        metrics.trainingFinished(samplesPerSecond: rowsPerSecond)
-    }
-    try await scheduler.recover()
-
-    return AppServices(
-        configuration: configuration, store: store, datasets: datasets, scheduler: scheduler, cache: cache,
-        draining: DrainingFlag(), metrics: metrics)
 }
 
 /// The routes of the service (see public/openapi.yaml).
@@ -137,14 +103,3 @@ func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
     return router
 }
 
-/// On graceful shutdown (SIGTERM/SIGINT): readiness turns 503 and running jobs are cancelled and marked.
-struct JobShutdownService: Service {
-    let scheduler: JobScheduler
-    let draining: DrainingFlag
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        draining.set()
-        await scheduler.shutdown()
-    }
-}

@@ -1,0 +1,58 @@
+import Foundation
+import LogitCore
+import LogitJobs
+import LogitServing
+import LogitStore
+
+struct JobView: Encodable {
+    struct Progress: Encodable {
+        var epoch: Double
+        var epochs: Int
+        var fraction: Double
+    }
+
+    var id: String
+    var status: JobStatus
+    var progress: Progress
+    var model: ModelReference?
+    var error: String?
+    var createdAt: Date
+    var startedAt: Date?
+    var finishedAt: Date?
+    var request: TrainingPlan?
+
+    init(_ job: JobRecord) {
+        id = job.id
+        status = job.status
+        let epoch = job.status == .succeeded ? Double(job.epochs) : job.progressEpoch
+        progress = Progress(epoch: epoch, epochs: job.epochs,
+                            fraction: job.status == .succeeded ? 1 : min(1, epoch / Double(max(job.epochs, 1))))
+        model = job.modelName.flatMap { name in job.modelVersion.map { ModelReference(name: name, version: $0) } }
+        error = job.error
+        createdAt = job.createdAt
+        startedAt = job.startedAt
+        finishedAt = job.finishedAt
+        request = try? TrainingPlan.decode(json: job.request)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, progress, model, error, request
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+
+    // Absent optionals are written as null: every field of a job is always present (`Job` in public/openapi.yaml).
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(status, forKey: .status)
+        try c.encode(progress, forKey: .progress)
+        try c.encode(model, forKey: .model)
+        try c.encode(error, forKey: .error)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(finishedAt, forKey: .finishedAt)
+        try c.encode(request, forKey: .request)
+    }
+}
