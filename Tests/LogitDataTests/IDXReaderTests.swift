@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import Testing
 @testable import LogitData
@@ -14,15 +15,14 @@ func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
     return path
 }
 
-/// gzip-compresses bytes with the system's gzip, as the bundled files were made.
+/// gzip-compresses bytes through zlib's gz* functions (level 9, no name or time in the header). In process:
+/// a child process would inherit the descriptors, and so the HDF5 file locks, of files other tests have open.
 func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-    let path = try temporaryFile("plain", bytes)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    process.arguments = ["-n", "-9", "-k", path]
-    try process.run()
-    process.waitUntilExit()
-    return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path + ".gz")))
+    let path = try temporaryFile("plain", bytes) + ".gz"
+    guard let file = gzopen(path, "wb9") else { throw CocoaError(.fileWriteUnknown) }
+    let written = bytes.withUnsafeBytes { gzwrite(file, $0.baseAddress, UInt32($0.count)) }
+    guard gzclose(file) == Z_OK, written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
+    return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
 }
 
 func idxLabels(_ labels: [UInt8], claimedCount: UInt32? = nil) -> [UInt8] {
