@@ -9,6 +9,7 @@ import PackageDescription
 //   LogitStore    persistence: the ModelStore protocol and its SQLite (GRDB) implementation
 //   LogitServing  the prediction pipeline: a stored version's Predictor (check, transform, score, rank)
 //   LogitJobs     training jobs: request validation, the scheduler actor, the runner
+//   LogitPictures a version's pictures (weights, mean images, misclassified digits) as PNG
 //   LogitServer   HTTP: Hummingbird application, controllers, configuration
 //   logit         thin command-line executable (swift-argument-parser)
 let swiftSettings: [SwiftSetting] = [
@@ -142,6 +143,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LogitPictures",
+            dependencies: ["LogitCore", "LogitData", "LogitImaging", "LogitStore", "LogitServing", "LogitJobs"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LogitJobs",
             dependencies: [
                 "LogitCore", "LogitData", "LogitStore",
@@ -152,7 +158,7 @@ let package = Package(
         .target(
             name: "LogitServer",
             dependencies: [
-                "LogitCore", "LogitData", "LogitStore", "LogitServing", "LogitJobs", "LogitImaging",
+                "LogitCore", "LogitData", "LogitStore", "LogitServing", "LogitJobs", "LogitImaging", "LogitPictures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -162,21 +168,33 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The in-process benchmarks' hooks into the server (`logit bench`), kept out of the server's own module.
+        .target(
+            name: "LogitBenchmarks",
+            dependencies: [
+                "LogitServer", "LogitServing", "LogitStore", "LogitCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ],
+            path: "Benchmarks/LogitBenchmarks",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "logit",
             dependencies: [
-                "LogitServer", "LogitServing", "LogitJobs", "LogitData", "LogitStore", "LogitCore",
+                "LogitServer", "LogitServing", "LogitPictures", "LogitBenchmarks", "LogitJobs", "LogitData", "LogitStore",
+                "LogitCore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "LogitImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings + MachineLevel.chosen.conditions
         ),
         .testTarget(name: "LogitCoreTests", dependencies: ["LogitCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "LogitDataTests", dependencies: ["LogitData"], swiftSettings: swiftSettings),
+        .testTarget(name: "LogitDataTests", dependencies: ["LogitData", "CZlib"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitStoreTests", dependencies: ["LogitStore"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitImagingTests", dependencies: ["LogitImaging"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitServingTests", dependencies: ["LogitServing"], swiftSettings: swiftSettings),

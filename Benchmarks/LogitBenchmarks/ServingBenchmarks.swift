@@ -1,13 +1,15 @@
 import Foundation
 import HTTPTypes
 import LogitCore
+import LogitServer
 import LogitServing
 import LogitStore
 import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
 
-/// The request-body and answer coding of `/predict`, exposed so `logit bench` measures the code the server runs.
+/// The request-body and answer coding of `/predict`, measured by `logit bench` on the code the server runs. This
+/// module, not the server's, links NIOEmbedded.
 public enum ServingBenchmarks {
     /// Pixels read by the fast path (nil: the body would take JSONDecoder).
     public static func parseFast(_ body: [UInt8]) -> Int? {
@@ -32,10 +34,20 @@ public enum ServingBenchmarks {
     /// The same with Foundation's UUID (lowercased), for comparison.
     public static func newUUID() -> Int { UUID().uuidString.lowercased().utf8.count }
 
+    /// The answer's shape (`PredictionsView`), for JSONEncoder.
+    private struct Answer: Encodable {
+        struct Model: Encodable {
+            var name: String
+            var version: Int
+        }
+        var model: Model
+        var predictions: [Prediction]
+    }
+
     /// Bytes of the same answer as JSONEncoder writes it.
     public static func writeAnswerWithFoundation(label: Int, probabilities: [Float]) throws -> Int {
-        try APICoding.encoder.encode(PredictionsView(
-            model: ModelReference(name: "mnist-softmax", version: 1),
+        try APICoding.encoder.encode(Answer(
+            model: Answer.Model(name: "mnist-softmax", version: 1),
             predictions: [Prediction(label: .integer(label), probabilities: probabilities)])).count
     }
 
@@ -46,11 +58,8 @@ public enum ServingBenchmarks {
         private let body: ByteBuffer
 
         public init(version: ModelVersion, body: [UInt8]) throws {
-            let predictor = Predictor(version)
-            let configuration = PredictChannelHandler.Configuration(
-                predictor: { _, _ in predictor }, metrics: ServiceMetrics(), maxBodyBytes: 1 << 20, serverName: "logit",
-                corsEnabled: false)
-            try channel.pipeline.syncOperations.addHandler(PredictChannelHandler(configuration))
+            try channel.pipeline.syncOperations.addHandler(
+                predictChannelHandler(answeringWith: Predictor(version), metrics: ServiceMetrics()))
             head = .head(HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/predict",
                                      headerFields: [.contentType: "application/json", .contentLength: "\(body.count)"]))
             self.body = ByteBuffer(bytes: body)

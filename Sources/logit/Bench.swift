@@ -4,7 +4,8 @@ import LogitCore
 import LogitData
 import LogitImaging
 import LogitJobs
-import LogitServer
+import LogitPictures
+import LogitBenchmarks
 import LogitStore
 
 /// `logit bench`: the hot paths of training and serving (the in-process figures of docs/benchmarks.md), measured

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LogitCore
 import LogitImaging
-import LogitServer
+import LogitPictures
 import LogitStore
 import LogitServing
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import LogitData
 import LogitJobs
+import LogitPictures
 import LogitServing
 import LogitStore
 

@@ -3,8 +3,8 @@ import Hummingbird
 import NIOCore
 
 /// How the API writes JSON: ISO 8601 UTC timestamps with milliseconds.
-enum APICoding {
-    static let encoder: JSONEncoder = {
+package enum APICoding {
+    package static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()

@@ -5,15 +5,15 @@ import LogitServing
 import LogitStore
 
 /// `{"pixels": [784 numbers]}` or `{"instances": [[784 numbers], ...]}`, with optional `model` and `version`.
-struct PredictRequest: Decodable {
-    var pixels: [Float]?
+package struct PredictRequest: Decodable {
+    package var pixels: [Float]?
     var instances: [[Float]]?
     var model: String?
     var version: VersionReference?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case pixels, instances, model, version }
 
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         pixels = try container.decodeIfPresent([Float].self, forKey: .pixels)

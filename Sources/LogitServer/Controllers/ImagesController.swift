@@ -2,6 +2,7 @@ import Hummingbird
 import LogitCore
 import LogitData
 import LogitImaging
+import LogitPictures
 import LogitStore
 import NIOCore
 

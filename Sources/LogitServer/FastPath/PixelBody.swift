@@ -8,12 +8,12 @@ import LogitStore
 /// It accepts only the simple form: integer pixels of at most 9 digits, strings without escapes, no `null`, no other
 /// or repeated keys, nothing after the object. Anything else returns nil and the request takes the JSONDecoder path,
 /// which accepts every valid body and words every error, so the two paths cannot disagree on what is valid.
-struct PixelBody: Equatable {
-    var pixels: [Float]
+package struct PixelBody: Equatable {
+    package var pixels: [Float]
     var model: String?
     var version: VersionReference?
 
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> PixelBody? {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) -> PixelBody? {
         var reader = Reader(bytes: bytes)
         var body = PixelBody(pixels: [])
         var seenPixels = false, seenModel = false, seenVersion = false

@@ -6,6 +6,14 @@ import NIOCore
 import NIOHTTPTypes
 import LogitServing
 
+/// A `PredictChannelHandler` answering every plain `/predict` with `predictor`, as a connection of the service would
+/// have it (for `logit bench`, which times it in an embedded channel).
+package func predictChannelHandler(answeringWith predictor: Predictor, metrics: ServiceMetrics) -> any ChannelHandler {
+    PredictChannelHandler(PredictChannelHandler.Configuration(
+        predictor: { _, _ in predictor }, metrics: metrics, maxBodyBytes: 1 << 20, serverName: "logit",
+        corsEnabled: false))
+}
+
 /// `POST /predict` of one image, answered on the connection's event loop.
 ///
 /// Hummingbird hands each request from the event loop to a task on Swift's cooperative pool, and the answer back:
@@ -63,6 +71,7 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
     init(_ configuration: Configuration) {
         self.configuration = configuration
     }
+
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)

@@ -3,8 +3,8 @@ import NIOCore
 
 /// The answer to a one-image prediction, written byte by byte into the response buffer: the same JSON document
 /// `PredictionsView` encodes, without JSONEncoder's intermediate tree (the hot path of `/predict`).
-enum PredictionJSON {
-    static func single(model name: String, version: Int, label: ClassLabel,
+package enum PredictionJSON {
+    package static func single(model name: String, version: Int, label: ClassLabel,
                        probabilities: UnsafeBufferPointer<Float>) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(96 + name.utf8.count + 16 * probabilities.count)

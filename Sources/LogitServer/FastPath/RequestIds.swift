@@ -9,7 +9,7 @@ import Synchronization
 /// New request ids: 16 hex digits chosen at random when the process starts, a dash, and a 16-digit hex counter:
 /// unique within a run and, with overwhelming odds, across runs. (Foundation's `UUID()` costs about 5 us, more than
 /// reading a /predict body: `logit bench`, docs/benchmarks.md.)
-enum RequestIds {
+package enum RequestIds {
     private static let prefix = hexDigits(UInt64.random(in: .min ... .max))
     private static let counter = Atomic<UInt64>(0)
 
@@ -20,7 +20,7 @@ enum RequestIds {
             ?? next()
     }
 
-    static func next() -> String {
+    package static func next() -> String {
         let number = hexDigits(counter.wrappingAdd(1, ordering: .relaxed).newValue)
         return String(unsafeUninitializedCapacity: 33) { utf8 in
             for i in 0..<16 {
