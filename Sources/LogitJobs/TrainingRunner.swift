@@ -79,7 +79,7 @@ public struct TrainingRunner: Sendable {
     {
         let started = ContinuousClock.now
         let model = try RidgeSolver.fit(data: splits.train, transform: transform, classCount: classCount,
-                                        lambda: plan.regularization.lambda ?? 0)
+                                        lambda: plan.regularization.l2Strength)
         func measure(_ rows: LabeledRows?) -> ClassificationMetrics? {
             guard let rows, !rows.isEmpty else { return nil }
             return ClassificationMetrics(model: model, data: rows, transform: transform)

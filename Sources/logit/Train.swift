@@ -31,6 +31,17 @@ struct Train: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Folder with the data sets (default data).") var dataDirectory: String?
     @Option(help: "JSON configuration file.") var config = "config/logit.json"
 
+    /// One of a flag's fixed set of names, as the request body would take it.
+    private static func choice<Value: RawRepresentable<String> & CaseIterable>(_ name: String, _ flag: String) throws
+        -> Value
+    {
+        guard let value = Value(rawValue: name) else {
+            let available = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("unknown \(flag) '\(name)'; available: \(available)")
+        }
+        return value
+    }
+
     func run() async throws {
         var overrides: [String: ConfigValue] = [:]
         if let database { overrides["database"] = ConfigValue(.string(database), isSecret: false) }
@@ -45,8 +56,8 @@ struct Train: AsyncParsableCommand {
         }
         if let name { body.name = name }
         if let dataset { body.dataset = dataset }
-        if let model { body.model = model }
-        if let optimizer { body.optimizer = optimizer }
+        if let model { body.model = try Self.choice(model, "model") }
+        if let optimizer { body.optimizer = try Self.choice(optimizer, "optimizer") }
         if let epochs { body.epochs = epochs }
         if let batchSize { body.batchSize = batchSize }
         if let learningRate { body.learningRate = learningRate }
