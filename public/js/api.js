@@ -40,6 +40,7 @@ const versionPath = (name, version) => `/models/${segment(name)}/versions/${segm
 
 export const api = {
   datasets: () => request('GET', '/datasets').then((body) => body.datasets),
+  trainingDefaults: () => request('GET', '/train/defaults'),
   train: (plan) => request('POST', '/train', plan).then((body) => body.job),
   jobs: () => request('GET', '/jobs').then((body) => body.jobs),
   job: (id) => request('GET', `/jobs/${segment(id)}`),

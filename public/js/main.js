@@ -45,7 +45,7 @@ document.addEventListener('click', (event) => {
   if (link && link.getAttribute('href') === location.hash) followHash();
 });
 
-form.loadDatasets();
+form.load();
 jobs.start();
 store.refresh().then(() => {
   const first = store.models[0];

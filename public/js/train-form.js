@@ -6,29 +6,45 @@ import { shortId } from './format.js';
 
 const MINI_BATCH = new Set(['sgd', 'momentum', 'adam']);
 
-/** The service's defaults for the fields that depend on other choices (see the README). */
-export function serviceDefaults({ model, optimizer, regularization, binary }) {
-  const chosenModel = model || (binary ? 'logistic' : 'softmax');
+/** Rows per step the form suggests for a linear model's mini-batch optimiser: the service has no default there
+ * (it asks for a batch_size). */
+const MINI_BATCH_SUGGESTION = 128;
+
+/**
+ * The defaults of the fields that depend on other choices, from the service's table (GET /train/defaults).
+ * @param {object} defaults the table
+ * @param {{model?: string, optimizer?: string, regularization?: string, binary?: boolean}} choices
+ */
+export function serviceDefaults(defaults, { model, optimizer, regularization, binary }) {
+  const chosenModel = model || (binary ? defaults.model.binary : defaults.model.multiclass);
   const chosenOptimizer = optimizer
-    || (chosenModel === 'mlp' ? 'adam' : ['l1', 'elastic_net'].includes(regularization) ? 'gd' : 'lbfgs');
+    || (chosenModel === 'mlp' ? defaults.optimizer.mlp
+      : ['l1', 'elastic_net'].includes(regularization) ? defaults.optimizer.full_batch_non_smooth
+        : defaults.optimizer.full_batch);
   const miniBatch = MINI_BATCH.has(chosenOptimizer);
   return {
     model: chosenModel,
     optimizer: chosenOptimizer,
-    learning_rate: chosenOptimizer === 'adam' ? 0.001 : miniBatch ? 0.5 : 1,
-    batch_size: miniBatch ? 128 : 0,
-    epochs: chosenModel === 'mlp' ? 10 : chosenOptimizer === 'lbfgs' ? 100 : chosenOptimizer === 'gd' ? 200 : 5,
-    tolerance: chosenOptimizer === 'lbfgs' ? 1e-4 : 0,
+    learning_rate: defaults.learning_rate[chosenOptimizer],
+    batch_size: chosenModel === 'mlp' ? defaults.batch_size.mlp : miniBatch ? MINI_BATCH_SUGGESTION : defaults.batch_size.linear,
+    epochs: chosenModel === 'mlp' ? defaults.mlp_epochs : defaults.epochs[chosenOptimizer],
+    tolerance: defaults.tolerance[chosenOptimizer],
   };
 }
 
-/** Values that never depend on other fields. */
-const FIXED_DEFAULTS = {
-  hidden: 128, activation: 'relu', regularization: 'l2', lambda: 1e-4, l1_ratio: 0.5,
-  schedule: 'constant', decay_steps: 1000, every: 10, factor: 0.5, momentum: 0.9, nesterov: false,
-  early_stopping: false, patience: 3, restore_best: true, min_delta: 0, seed: 42, train_size: '',
-  validation_fraction: 0.1, eval_every: 0, name: '',
-};
+/** The values that never depend on other fields, from the service's table (GET /train/defaults). */
+export function fixedDefaults(defaults) {
+  return {
+    hidden: defaults.hidden, activation: defaults.activation, regularization: defaults.regularization.type,
+    lambda: defaults.regularization.lambda, l1_ratio: defaults.regularization.l1_ratio,
+    schedule: defaults.schedule.type, decay_steps: defaults.schedule.decay_steps, every: defaults.schedule.every,
+    factor: defaults.schedule.step_factor, momentum: defaults.momentum, nesterov: defaults.nesterov,
+    early_stopping: false, patience: defaults.early_stopping.patience,
+    restore_best: defaults.early_stopping.restore_best, min_delta: defaults.early_stopping.min_delta,
+    seed: defaults.seed, train_size: '', validation_fraction: defaults.validation_fraction,
+    eval_every: defaults.eval_every, name: '',
+  };
+}
 
 export class TrainForm {
   constructor({ onSubmitted }) {
@@ -44,7 +60,7 @@ export class TrainForm {
       this.submit();
     });
     byId('train-reset').addEventListener('click', () => this.reset());
-    this.reset();
+    this.defaults = null; // the service's table (GET /train/defaults), loaded by load()
   }
 
   control(name) {
@@ -62,18 +78,19 @@ export class TrainForm {
     else control.value = String(value);
   }
 
-  async loadDatasets() {
+  /** Loads the service's training defaults and data sets, then fills the form. */
+  async load() {
     try {
-      this.datasets = await api.datasets();
+      [this.defaults, this.datasets] = await Promise.all([api.trainingDefaults(), api.datasets()]);
     } catch (error) {
-      this.showGeneralError(`Could not load the data sets: ${error.message}`);
+      this.showGeneralError(`Could not load the training defaults and data sets: ${error.message}`);
       return;
     }
     const select = this.control('dataset');
     const current = select.value;
     replaceChildren(select, this.datasets.map((dataset) => h('option', { value: dataset.name, text: dataset.name })));
     select.value = this.datasets.some((dataset) => dataset.name === current) ? current : (this.datasets[0]?.name ?? '');
-    this.onDatasetChanged();
+    this.reset();
   }
 
   get dataset() {
@@ -115,8 +132,9 @@ export class TrainForm {
   }
 
   reset() {
+    if (!this.defaults) return;
     this.touched.clear();
-    for (const [name, value] of Object.entries(FIXED_DEFAULTS)) this.setValue(name, value);
+    for (const [name, value] of Object.entries(fixedDefaults(this.defaults))) this.setValue(name, value);
     this.form.querySelector('input[name="task-type"][value="multiclass"]').checked = true;
     this.clearErrors();
     byId('train-status').textContent = '';
@@ -128,7 +146,8 @@ export class TrainForm {
   refresh() {
     const binary = this.binary;
     const pick = (name) => (this.touched.has(name) ? this.value(name) : undefined);
-    const defaults = serviceDefaults({
+    if (!this.defaults) return;
+    const defaults = serviceDefaults(this.defaults, {
       model: pick('model'), optimizer: pick('optimizer'), regularization: this.value('regularization'), binary,
     });
     for (const name of ['model', 'optimizer', 'learning_rate', 'batch_size', 'epochs', 'tolerance']) {
@@ -155,8 +174,9 @@ export class TrainForm {
     for (const field of this.form.querySelectorAll('[data-show]')) field.hidden = !visible[field.dataset.show];
     byId('task-classes').hidden = !binary;
     byId('early-stopping-options').hidden = !this.value('early_stopping');
-    // The exponential schedule's factor defaults to 0.9, the step schedule's to 0.5.
-    if (!this.touched.has('factor')) this.setValue('factor', schedule === 'exponential' ? 0.9 : 0.5);
+    if (!this.touched.has('factor')) {
+      this.setValue('factor', schedule === 'exponential' ? this.defaults.schedule.exponential_factor : this.defaults.schedule.step_factor);
+    }
 
     byId('train-learning-rate-hint').textContent = optimizer === 'lbfgs'
       ? 'L-BFGS ignores it (line search).' : model === 'ridge' ? 'Ridge is solved in closed form.' : '';

@@ -1,11 +1,12 @@
 // Unit tests for the page's pure helpers: chart smoothing and ticks, the curves CSV, the training
-// form's defaults and the jobs list's plan summary. Run with: node --test tests/js/
+// form's defaults and the jobs list's plan summary. Run with: node --test tests/js/*.test.mjs
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { ema, linearTicks, logTicks } from '../../public/js/charts.js';
 import { curvesToCsv, CSV_COLUMNS } from '../../public/js/curves.js';
-import { serviceDefaults } from '../../public/js/train-form.js';
+import { fixedDefaults, serviceDefaults } from '../../public/js/train-form.js';
 import { describePlan } from '../../public/js/jobs.js';
 import { percent, number, seconds } from '../../public/js/format.js';
 
@@ -51,20 +52,39 @@ test('curvesToCsv writes a header and one row per point, blank for missing value
   assert.ok(lines[2].startsWith('job-2,"a,b",1,'));
 });
 
-test("the form's defaults follow the service (README: Training options)", () => {
-  assert.deepEqual(serviceDefaults({}), {
+// The service's GET /train/defaults, as a Swift test (TrainingDefaultsTests) checks this copy against it.
+const TRAINING_DEFAULTS = JSON.parse(readFileSync(new URL('./fixtures/train-defaults.json', import.meta.url), 'utf8'));
+
+test("the form's defaults follow the service's table", () => {
+  const defaults = (choices) => serviceDefaults(TRAINING_DEFAULTS, choices);
+  assert.deepEqual(defaults({}), {
     model: 'softmax', optimizer: 'lbfgs', learning_rate: 1, batch_size: 0, epochs: 100, tolerance: 1e-4,
   });
-  assert.equal(serviceDefaults({ binary: true }).model, 'logistic');
-  assert.equal(serviceDefaults({ regularization: 'l1' }).optimizer, 'gd');
-  assert.equal(serviceDefaults({ regularization: 'l1' }).epochs, 200);
-  const sgd = serviceDefaults({ optimizer: 'sgd' });
+  assert.equal(defaults({ binary: true }).model, 'logistic');
+  assert.equal(defaults({ regularization: 'l1' }).optimizer, 'gd');
+  assert.equal(defaults({ regularization: 'l1' }).epochs, 200);
+  const sgd = defaults({ optimizer: 'sgd' });
   assert.equal(sgd.learning_rate, 0.5);
   assert.equal(sgd.epochs, 5);
   assert.ok(sgd.batch_size >= 1);
-  assert.equal(serviceDefaults({ optimizer: 'adam' }).learning_rate, 0.001);
-  const mlp = serviceDefaults({ model: 'mlp' });
+  assert.equal(defaults({ optimizer: 'adam' }).learning_rate, 0.001);
+  const mlp = defaults({ model: 'mlp' });
   assert.deepEqual([mlp.optimizer, mlp.batch_size, mlp.epochs], ['adam', 128, 10]);
+  // The table's own values, not copies: another table gives other defaults.
+  const other = structuredClone(TRAINING_DEFAULTS);
+  other.learning_rate.lbfgs = 0.25;
+  other.optimizer.full_batch = 'gd';
+  assert.equal(serviceDefaults(other, {}).optimizer, 'gd');
+  assert.equal(serviceDefaults(other, { optimizer: 'lbfgs' }).learning_rate, 0.25);
+});
+
+test('the fixed defaults come from the table', () => {
+  const fixed = fixedDefaults(TRAINING_DEFAULTS);
+  assert.equal(fixed.lambda, 1e-4);
+  assert.equal(fixed.seed, 42);
+  assert.equal(fixed.factor, 0.5);
+  assert.equal(fixed.validation_fraction, 0.1);
+  assert.equal(fixed.regularization, 'l2');
 });
 
 test('describePlan summarises a resolved plan', () => {

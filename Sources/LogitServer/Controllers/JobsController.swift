@@ -6,7 +6,7 @@ import LogitJobs
 import LogitStore
 import NIOCore
 
-/// `POST /train` and `/jobs`: submit, list, inspect, cancel, and follow a job's curves live.
+/// `POST /train` and `/jobs`: submit, list, inspect, cancel, and follow a job's curves live; `GET /train/defaults`.
 struct JobsController {
     let store: any ModelStore
     let scheduler: JobScheduler
@@ -23,6 +23,7 @@ struct JobsController {
             let job = try await scheduler.submit(plan)
             return JSONResponse(["job": JobView(job)], status: .accepted, headers: [.location: "/jobs/\(job.id)"])
         }
+        router.get("train/defaults") { _, _ in JSONResponse(TrainingDefaultsView()) }
         let jobs = router.group("jobs")
         jobs.get { request, _ in
             let text = request.uri.queryParameters.get("limit")

@@ -16,6 +16,7 @@ enum RouteAccess: Sendable, Equatable {
         "GET /datasets": .read,
         "POST /datasets": .change,
         "POST /train": .change,
+        "GET /train/defaults": .read,
         "GET /jobs": .read,
         "GET /jobs/{id}": .read,
         "POST /jobs/{id}/cancel": .change,
