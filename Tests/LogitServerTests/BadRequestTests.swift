@@ -28,7 +28,7 @@ import Testing
     ]
 
     @Test func badPredictionRequests() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             _ = try await client.waitForJob(try await client.submit(smallJob))
             for (body, status, code) in Self.badPredictions {
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func badTrainingRequestsChangeNothing() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let bodies: [(String, String)] = [
                 (#"{"epochs": 0}"#, "VALIDATION_FAILED"),
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func unknownThingsAre404s() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             for (method, uri, code) in [
                 (HTTPRequest.Method.get, "/jobs/nope", "JOB_NOT_FOUND"),
@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func healthAndThePage() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             #expect(try await client.request(.get, "/healthz/live").status == .ok)
             #expect(try json(try await client.request(.get, "/healthz/ready"))["status"] as? String == "ready")

@@ -10,7 +10,7 @@ import Testing
     @Test func everythingAtOnce() async throws {
         var configuration = testConfiguration()
         configuration.maxConcurrentJobs = 2
-        let app = try await buildApplication(configuration)
+        let app = try await testApplication(configuration)
         try await app.test(.router) { client in
             _ = try await client.waitForJob(try await client.submit(smallJob))
             for _ in 0..<3 {

@@ -27,7 +27,7 @@ import Testing
     @Test func uploadACSVTrainOnItAndPredict() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logit-up-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let app = try await buildApplication(testConfiguration(dataDirectory: directory))
+        let app = try await testApplication(testConfiguration(dataDirectory: directory))
         try await app.test(.router) { client in
             let created = try await upload(client, "name=groups&format=csv&label_column=3&header=true", ByteBuffer(string: Self.csv))
             #expect(created.status == .created)
@@ -71,7 +71,7 @@ import Testing
         try HDF5.write(path: file, datasets: [
             ("X", [4, 2], .floats([0, 0, 0, 1, 5, 5, 5, 6])), ("y", [4], .integers([3, 3, 8, 8])),
         ])
-        let app = try await buildApplication(testConfiguration(dataDirectory: directory))
+        let app = try await testApplication(testConfiguration(dataDirectory: directory))
         try await app.test(.router) { client in
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
             let created = try await upload(client, "name=tiny&format=hdf5", ByteBuffer(bytes: bytes))

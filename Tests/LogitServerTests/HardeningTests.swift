@@ -9,7 +9,7 @@ import Testing
 @Suite struct HardeningTests {
     @Test func metricsMoveWithRequestsJobsAndPredictions() async throws {
         let metrics = ServiceMetrics()
-        let app = try await buildApplication(testConfiguration(), metrics: metrics)
+        let app = try await testApplication(testConfiguration(), metrics: metrics)
         try await app.test(.router) { client in
             _ = try await client.waitForJob(try await client.submit(smallJob))
             for _ in 0..<3 { _ = try await client.request(.post, "/predict", try examplePixels(7)) }
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func everyAnswerCarriesARequestId() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             // Generated ids: 16 hex digits of the run, a dash, 16 of a counter; never the same twice.
             var generated: [String] = []
@@ -64,7 +64,7 @@ import Testing
         logger.logLevel = .debug
         var configuration = testConfiguration()
         configuration.logLevel = .debug
-        let app = try await buildApplication(configuration, logger: logger)
+        let app = try await testApplication(configuration, logger: logger)
         try await app.test(.router) { client in
             _ = try await client.execute(uri: "/healthz/live", method: .get, headers: [.init("X-Request-Id")!: "trace-42"]) { $0 }
             let generated = try await client.request(.get, "/healthz/live")
@@ -78,7 +78,7 @@ import Testing
     @Test func apiKeysGuardChangesButNotPredictions() async throws {
         var configuration = testConfiguration()
         configuration.apiKeys = ["first-key", "second-key"]
-        let app = try await buildApplication(configuration)
+        let app = try await testApplication(configuration)
         try await app.test(.router) { client in
             let anonymous = try await client.request(.post, "/train", smallJob)
             #expect(anonymous.status == .unauthorized)
@@ -99,7 +99,7 @@ import Testing
             #expect(try await client.request(.post, "/jobs/\(id)/cancel").status == .unauthorized)
         }
         configuration.protectReads = true
-        let strict = try await buildApplication(configuration)
+        let strict = try await testApplication(configuration)
         try await strict.test(.router) { client async throws in
             #expect(try await client.request(.get, "/models").status == .unauthorized)
             #expect(try await client.request(.post, "/predict", try examplePixels(7)).status == .unauthorized)
@@ -109,7 +109,7 @@ import Testing
     @Test func corsAnswersOnlyTheAllowedOrigins() async throws {
         var configuration = testConfiguration()
         configuration.corsAllowedOrigins = ["https://app.example"]
-        let app = try await buildApplication(configuration)
+        let app = try await testApplication(configuration)
         try await app.test(.router) { client in
             let allowed = try await client.execute(uri: "/healthz/live", method: .get, headers: [.origin: "https://app.example"]) { $0 }
             #expect(allowed.headers[.accessControlAllowOrigin] == "https://app.example")
@@ -126,7 +126,7 @@ import Testing
         var configuration = testConfiguration()
         configuration.maxQueuedJobs = 1
         configuration.maxWorkPerJob = 3_000_000
-        let app = try await buildApplication(configuration)
+        let app = try await testApplication(configuration)
         try await app.test(.router) { client in
             let tooMuch = try await client.request(.post, "/train", #"{"epochs":100}"#)
             #expect(tooMuch.status == .badRequest)
@@ -151,7 +151,7 @@ import Testing
     }
 
     @Test func staticFilesNeverEscapePublic() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             for uri in ["/../Package.swift", "/%2e%2e/Package.swift", "/..%2fPackage.swift", "/%2e%2e%2f%2e%2e%2fetc/passwd",
                         "/public/../Package.swift"] {

@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func weightsMeanImagesAndMisclassifiedDigits() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             _ = try await client.waitForJob(try await client.submit(smallJob))
             let weights = try png(try await client.request(.get, "/models/small/versions/1/weights.png"))
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func tabularModelsHaveNoPictures() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             _ = try await client.waitForJob(try await client.submit(#"{"dataset":"breast-cancer-wisconsin","name":"bc"}"#))
             let response = try await client.request(.get, "/models/bc/versions/1/weights.png")

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func v2InferAnswersTheRightLabels() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             _ = try await client.waitForJob(try await client.submit(smallJob))
             #expect(try json(try await client.request(.get, "/v2"))["name"] as? String == "logit")

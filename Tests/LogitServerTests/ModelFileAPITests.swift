@@ -8,7 +8,7 @@ import Testing
 
 @Suite struct ModelFileAPITests {
     @Test func exportThenImportAnswersTheSame() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             _ = try await client.waitForJob(try await client.submit(smallJob))
             let exported = try await client.request(.get, "/models/small/versions/1/model.h5")
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func badModelFilesAre400s() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let nan = FileManager.default.temporaryDirectory.appendingPathComponent("logit-nan-\(UUID().uuidString).h5").path
             try HDF5.write(path: nan, datasets: [("w", [784], .floats([Float](repeating: .nan, count: 784))), ("b", [], .floats([0]))])

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct ModelsAPITests {
     @Test func aliasesDefaultModelAndDeletion() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             // No model yet: a clear 404, not a 500.
             let none = try await client.request(.post, "/predict", try examplePixels(7))

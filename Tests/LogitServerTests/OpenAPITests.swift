@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func theServiceServesIt() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let response = try await client.request(.get, "/openapi.yaml")
             #expect(response.status == .ok)

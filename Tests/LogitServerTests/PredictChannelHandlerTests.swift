@@ -226,7 +226,7 @@ import Testing
     /// the event loop, with the same answer; errors still come from the router.
     @Test func overALiveServerTheTwoPathsAnswerAlike() async throws {
         let metrics = ServiceMetrics()
-        let app = try await buildApplication(testConfiguration(), metrics: metrics)
+        let app = try await testApplication(testConfiguration(), metrics: metrics)
         try await app.test(.live) { client in
             let job = try await client.waitForJob(try await client.submit(smallJob))
             #expect(job["status"] as? String == "succeeded")
@@ -260,7 +260,7 @@ import Testing
         let metrics = ServiceMetrics()
         var configuration = testConfiguration()
         configuration.logLevel = .debug
-        let app = try await buildApplication(configuration, metrics: metrics)
+        let app = try await testApplication(configuration, metrics: metrics)
         try await app.test(.live) { client in
             _ = try await client.waitForJob(try await client.submit(smallJob))
             for _ in 0..<3 { #expect(try await client.request(.post, "/predict", try examplePixels(7)).status == .ok) }
@@ -273,7 +273,7 @@ import Testing
         var configuration = testConfiguration()
         configuration.apiKeys = ["the-key"]
         configuration.protectReads = true
-        let app = try await buildApplication(configuration, metrics: metrics)
+        let app = try await testApplication(configuration, metrics: metrics)
         try await app.test(.live) { client in
             let key: HTTPFields = [.authorization: "Bearer the-key", .contentType: "application/json"]
             let submitted = try await client.execute(uri: "/train", method: .post, headers: key,

@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitData
 import LogitServer
+import Logging
 import NIOCore
 import Testing
 
@@ -19,6 +21,17 @@ func testConfiguration(database: String? = nil, dataDirectory: String? = nil) ->
     configuration.port = 0
     configuration.logLevel = .warning
     return configuration
+}
+
+/// The bundled data sets, loaded once for the whole test process: unzipping MNIST again for every application a
+/// test builds would take most of the suite's time.
+let repositoryDatasets = DatasetRegistry(dataDirectory: repositoryRoot.appendingPathComponent("data").path)
+
+/// `buildApplication` for tests: applications over the bundled data share `repositoryDatasets`.
+func testApplication(_ configuration: AppConfiguration, logger: Logger? = nil,
+                     metrics: ServiceMetrics = ServiceMetrics()) async throws -> some ApplicationProtocol {
+    let shared = configuration.dataDirectory == repositoryDatasets.dataDirectory ? repositoryDatasets : nil
+    return try await buildApplication(configuration, logger: logger, metrics: metrics, datasets: shared)
 }
 
 /// A small, fast job: 3000 training images, mini-batch SGD.

@@ -8,7 +8,7 @@ import Testing
 @Suite struct TrainAndPredictTests {
     @Test func trainPollPredictAndRestart() async throws {
         let configuration = testConfiguration()
-        let app = try await buildApplication(configuration)
+        let app = try await testApplication(configuration)
         let firstAnswer = try await app.test(.router) { client in
             let id = try await client.submit(smallJob)
             let job = try await client.waitForJob(id)
@@ -53,7 +53,7 @@ import Testing
         }
 
         // A new process on the same database answers the same.
-        let restarted = try await buildApplication(configuration)
+        let restarted = try await testApplication(configuration)
         try await restarted.test(.router) { client in
             let answer = try json(try await client.request(.post, "/predict", try examplePixels(7)))
             let prediction = try #require((answer["predictions"] as? [[String: Any]])?.first)
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func aBinaryTaskAnswersWithTheDataSetsLabels() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let id = try await client.submit(
                 #"{"task":{"type":"binary","positive":[7],"negative":[2]},"train_size":2000,"epochs":30}"#)
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func cancellingStopsAJobAndASecondCancelConflicts() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             // Long enough that it is still running (or queued) when the cancel arrives.
             let id = try await client.submit(#"{"optimizer":"gd","epochs":1000}"#)
@@ -112,7 +112,7 @@ import Testing
             try await store.insertJob(JobRecord(id: "dead", request: "{}", createdAt: Date(), epochs: 5))
             try await store.markStarted(jobId: "dead", at: Date())
         }
-        let app = try await buildApplication(configuration)
+        let app = try await testApplication(configuration)
         try await app.test(.router) { client in
             let job = try json(try await client.request(.get, "/jobs/dead"))
             #expect(job["status"] as? String == "failed")
@@ -121,7 +121,7 @@ import Testing
     }
 
     @Test func curvesStreamAsServerSentEvents() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let id = try await client.submit(smallJob)
             let response = try await client.request(.get, "/jobs/\(id)/events")
@@ -136,42 +136,3 @@ import Testing
     }
 }
 
-@Suite struct JobQueueTests {
-    @Test func jobsBeyondTheConcurrencyLimitWaitTheirTurnInOrder() async throws {
-        var configuration = testConfiguration()
-        configuration.maxConcurrentJobs = 1
-        let app = try await buildApplication(configuration)
-        try await app.test(.router) { client in
-            let ids = [try await client.submit(smallJob), try await client.submit(smallJob), try await client.submit(smallJob)]
-            var jobs: [[String: Any]] = []
-            for id in ids { jobs.append(try await client.waitForJob(id)) }
-            #expect(jobs.allSatisfy { $0["status"] as? String == "succeeded" })
-            #expect(jobs.compactMap { ($0["model"] as? [String: Any])?["version"] as? Int } == [1, 2, 3])
-            // Each started only after the one before it had finished.
-            for (earlier, later) in zip(jobs, jobs.dropFirst()) {
-                let finished = try #require(earlier["finished_at"] as? String)
-                let started = try #require(later["started_at"] as? String)
-                #expect(started >= finished)
-            }
-        }
-    }
-}
-
-@Suite struct ReproducibilityTests {
-    @Test func theSameRequestAndSeedGiveTheSameWeights() async throws {
-        let app = try await buildApplication(testConfiguration())
-        try await app.test(.router) { client in
-            for body in [smallJob, smallJob, smallJob.replacingOccurrences(of: #""seed":7"#, with: #""seed":8"#)] {
-                #expect(try await client.waitForJob(try await client.submit(body))["status"] as? String == "succeeded")
-            }
-            var answers: [[Double]] = []
-            for version in 1...3 {
-                let answer = try json(try await client.request(
-                    .post, "/models/small/versions/\(version)/predict", try examplePixels(2)))
-                answers.append(try #require((answer["predictions"] as? [[String: Any]])?.first?["probabilities"] as? [Double]))
-            }
-            #expect(answers[0] == answers[1])
-            #expect(answers[0] != answers[2])
-        }
-    }
-}

@@ -10,7 +10,7 @@ import Testing
 /// requests from it, the page reads it, and the README's table says the same.
 @Suite struct TrainingDefaultsTests {
     func servedDefaults() async throws -> NSDictionary {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         let body = try await app.test(.router) { client in
             let response = try await client.request(.get, "/train/defaults")
             #expect(response.status == .ok)
@@ -28,7 +28,7 @@ import Testing
 
     /// Plans resolved from requests that leave fields out take the table's values.
     @Test func theResolverFillsRequestsFromTheTable() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             func plan(_ body: String) async throws -> [String: Any] {
                 let response = try await client.request(.post, "/train", body)

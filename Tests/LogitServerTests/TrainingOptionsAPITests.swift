@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func l1OnTwoVersusThreeGivesExactZerosAndKeepsAccuracy() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let id = try await client.submit(
                 #"{"task":{"type":"binary","positive":[2],"negative":[3]},"regularization":{"type":"l1","lambda":0.001}}"#)
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func breastCancerByDefaultPredictsMalignancy() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let job = try await client.waitForJob(try await client.submit(#"{"dataset":"breast-cancer-wisconsin"}"#))
             #expect(job["status"] as? String == "succeeded")
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func scikitLearnsCMapsToLambdaOverTheTrainingRows() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let response = try await client.request(
                 .post, "/train", #"{"dataset":"breast-cancer-wisconsin","regularization":{"type":"l2","C":2}}"#)
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func earlyStoppingIsRecordedWithTheVersion() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let body = #"{"name":"es","train_size":300,"regularization":{"type":"none"},"optimizer":"adam","batch_size":50,"#
                 + #""learning_rate":0.01,"epochs":200,"eval_every":6,"early_stopping":{"patience":3}}"#
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func oneVersusRestAndRidgeModels() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let ovr = try await client.waitForJob(try await client.submit(
                 #"{"name":"ovr","model":"ovr","train_size":5000,"epochs":40}"#))
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func aSmallMLPLearnsAndServes() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let job = try await client.waitForJob(try await client.submit(
                 #"{"name":"mlp","model":"mlp","hidden":32,"activation":"sigmoid","train_size":3000,"epochs":3,"learning_rate":0.005}"#))
@@ -135,7 +135,7 @@ import Testing
     }
 
     @Test func aDivergingRunFailsWithAClearMessage() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             let job = try await client.waitForJob(try await client.submit(
                 #"{"train_size":500,"optimizer":"sgd","batch_size":50,"epochs":2,"learning_rate":1e30}"#))
@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func invalidCombinationsAreExplained() async throws {
-        let app = try await buildApplication(testConfiguration())
+        let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             for body in [
                 #"{"optimizer":"lbfgs","regularization":{"type":"l1","lambda":0.01}}"#,

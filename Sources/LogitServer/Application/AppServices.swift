@@ -19,11 +19,16 @@ struct AppServices {
 }
 
 /// Opens the store and data sets and starts the job scheduler (recovering jobs a dead process left behind).
-func makeServices(_ configuration: AppConfiguration, logger: Logger, metrics: ServiceMetrics) async throws -> AppServices {
+/// `datasets`, when given, is a registry of `configuration.dataDirectory` already in use, whose loaded data sets
+/// are shared (tests build many services over the same data).
+func makeServices(_ configuration: AppConfiguration, logger: Logger, metrics: ServiceMetrics,
+                  datasets: DatasetRegistry? = nil) async throws -> AppServices {
     let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let store = try SQLiteModelStore(path: configuration.databasePath)
-    let datasets = DatasetRegistry(dataDirectory: configuration.dataDirectory)
+    precondition(datasets.map { $0.dataDirectory == configuration.dataDirectory } ?? true,
+                 "the shared data set registry must read the configured data directory")
+    let datasets = datasets ?? DatasetRegistry(dataDirectory: configuration.dataDirectory)
     let scheduler = JobScheduler(
         store: store, runner: TrainingRunner(datasets: datasets, threads: configuration.trainingThreads,
                                              nice: configuration.trainingNice),

@@ -8,15 +8,17 @@ import Logging
 import ServiceLifecycle
 
 /// Builds the service: opens the store, recovers jobs a previous process left behind, and wires the router.
+/// `datasets` shares an existing registry of the configured data directory (see `makeServices`).
 public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil,
-                             metrics: ServiceMetrics = ServiceMetrics()) async throws -> some ApplicationProtocol
+                             metrics: ServiceMetrics = ServiceMetrics(),
+                             datasets: DatasetRegistry? = nil) async throws -> some ApplicationProtocol
 {
     let logger = {
         var logger = logger ?? Logger(label: "logit")
         logger.logLevel = configuration.logLevel
         return logger
     }()
-    let services = try await makeServices(configuration, logger: logger, metrics: metrics)
+    let services = try await makeServices(configuration, logger: logger, metrics: metrics, datasets: datasets)
     if configuration.trainOnFirstRun, try await services.store.models().isEmpty,
        try await services.store.jobs(limit: 1).isEmpty
     {

@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LogitServer
+import LogitStore
+import Testing
+
+@Suite struct ReproducibilityTests {
+    @Test func theSameRequestAndSeedGiveTheSameWeights() async throws {
+        let app = try await testApplication(testConfiguration())
+        try await app.test(.router) { client in
+            for body in [smallJob, smallJob, smallJob.replacingOccurrences(of: #""seed":7"#, with: #""seed":8"#)] {
+                #expect(try await client.waitForJob(try await client.submit(body))["status"] as? String == "succeeded")
+            }
+            var answers: [[Double]] = []
+            for version in 1...3 {
+                let answer = try json(try await client.request(
+                    .post, "/models/small/versions/\(version)/predict", try examplePixels(2)))
+                answers.append(try #require((answer["predictions"] as? [[String: Any]])?.first?["probabilities"] as? [Double]))
+            }
+            #expect(answers[0] == answers[1])
+            #expect(answers[0] != answers[2])
+        }
+    }
+}
