@@ -5,6 +5,9 @@
 // centre of mass sits at the centre. In the published files the long side of the ink is exactly
 // 20 pixels and the centre of mass (in pixel-index coordinates) lies within half a pixel of (14, 14).
 // A field of another size keeps those proportions (a box 20/28 of the field, centred at size/2).
+//
+// Sources/LogitImaging/MNISTPreprocess.swift is the same algorithm, operation for operation, for
+// `logit predict`: a change here is a change there.
 
 export const MNIST_SIZE = 28;
 export const MNIST_BOX = 20;
