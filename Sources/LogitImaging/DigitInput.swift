@@ -1,21 +1,29 @@
-/// Turns a picture of a digit (any size, grey or colour) into the model's input: a `size x size` grid of grey
-/// levels 0-255, white strokes on a black background as in MNIST.
+/// Turns a picture of a digit (any size, grey or colour, either polarity) into the model's input: a `size x size`
+/// grid of grey levels 0-255, white strokes on a black background, laid out as MNIST's digits are.
 public enum DigitInput {
-    /// Grey levels (0-255) of `image`, resampled to `size x size` by averaging the source pixels each target pixel
-    /// covers (bilinear-free box filter, which suits both shrinking and, with one sample, enlarging). Transparent
-    /// pixels count as white paper. A picture whose border is mostly light is black-on-white and is inverted.
-    public static func pixels(from image: RGBAImage, size: Int = 28) -> [Float] {
+    /// Grey levels (0-255) of `image` prepared as MNIST prepared its digits (`MNISTPreprocess`, the algorithm the
+    /// page's drawing pad uses too), from the picture's ink intensities (`inkIntensities(of:)`).
+    public static func pixels(from image: RGBAImage, size: Int = MNISTPreprocess.mnistSize) -> [Float] {
+        MNISTPreprocess.pixels(ink: inkIntensities(of: image), width: image.width, height: image.height, size: size)
+    }
+
+    /// How much ink each pixel of `image` holds (0-255, 0 = background), row-major: its grey level (luminance
+    /// composited over white paper, so transparent pixels are paper), inverted when the picture is black on white,
+    /// that is when its border is mostly light.
+    public static func inkIntensities(of image: RGBAImage) -> [Double] {
         precondition(image.width > 0 && image.height > 0, "empty image")
-        var grey = [Float](repeating: 0, count: image.width * image.height)
+        var grey = [Double](repeating: 0, count: image.width * image.height)
         for y in 0..<image.height {
             for x in 0..<image.width {
                 let pixel = image[x: x, y: y]
-                let luminance = 0.299 * Float(pixel.r) + 0.587 * Float(pixel.g) + 0.114 * Float(pixel.b)
-                let alpha = Float(pixel.a) / 255
-                grey[y * image.width + x] = luminance * alpha + 255 * (1 - alpha)
+                // In integers up to one division, so that pure white is exactly 255 and its ink exactly 0: the
+                // bounding box of the ink takes any pixel above 0.
+                let luminance = 299 * Int(pixel.r) + 587 * Int(pixel.g) + 114 * Int(pixel.b)
+                let alpha = Int(pixel.a)
+                grey[y * image.width + x] = Double(luminance * alpha + 255_000 * (255 - alpha)) / 255_000
             }
         }
-        var border: Float = 0
+        var border = 0.0
         var borderCount = 0
         for x in 0..<image.width {
             border += grey[x] + grey[(image.height - 1) * image.width + x]
@@ -25,31 +33,7 @@ public enum DigitInput {
             border += grey[y * image.width] + grey[y * image.width + image.width - 1]
             borderCount += 2
         }
-        let invert = border / Float(borderCount) > 127
-
-        var output = [Float](repeating: 0, count: size * size)
-        for ty in 0..<size {
-            let y0 = Double(ty) * Double(image.height) / Double(size)
-            let y1 = Double(ty + 1) * Double(image.height) / Double(size)
-            for tx in 0..<size {
-                let x0 = Double(tx) * Double(image.width) / Double(size)
-                let x1 = Double(tx + 1) * Double(image.width) / Double(size)
-                // Average over the source pixels the target pixel overlaps, weighted by overlap.
-                var total = 0.0
-                var weight = 0.0
-                for sy in Int(y0)..<min(image.height, max(Int(y0) + 1, Int(y1.rounded(.up)))) {
-                    let wy = min(Double(sy + 1), y1) - max(Double(sy), y0)
-                    for sx in Int(x0)..<min(image.width, max(Int(x0) + 1, Int(x1.rounded(.up)))) {
-                        let wx = min(Double(sx + 1), x1) - max(Double(sx), x0)
-                        let w = max(wx, 0) * max(wy, 0)
-                        total += w * Double(grey[sy * image.width + sx])
-                        weight += w
-                    }
-                }
-                let value = Float(weight > 0 ? total / weight : 0)
-                output[ty * size + tx] = min(max(invert ? 255 - value : value, 0), 255)
-            }
-        }
-        return output
+        guard border / Double(borderCount) > 127 else { return grey }
+        return grey.map { 255 - $0 }
     }
 }

@@ -4,10 +4,13 @@
 // 20x20 box preserving the aspect ratio, and that image was placed in a 28x28 field so that its
 // centre of mass sits at the centre. In the published files the long side of the ink is exactly
 // 20 pixels and the centre of mass (in pixel-index coordinates) lies within half a pixel of (14, 14).
+// A field of another size keeps those proportions (a box 20/28 of the field, centred at size/2).
+//
+// Sources/LogitImaging/MNISTPreprocess.swift is the same algorithm, operation for operation, for
+// `logit predict`: a change here is a change there.
 
 export const MNIST_SIZE = 28;
 export const MNIST_BOX = 20;
-const MNIST_CENTRE = 14;
 
 /**
  * Converts an ink image (one intensity per pixel, 0 = background, larger = more ink) into the
@@ -15,26 +18,29 @@ const MNIST_CENTRE = 14;
  * @param {ArrayLike<number>} ink intensities, e.g. the alpha channel of a canvas, length width*height
  * @param {number} width
  * @param {number} height
- * @returns {Float32Array} 784 integers in 0..255; all zeros when there is no ink
+ * @param {number} size side of the square field, 28 for MNIST
+ * @returns {Float32Array} size*size integers in 0..255; all zeros when there is no ink
  */
-export function toMnistPixels(ink, width, height) {
+export function toMnistPixels(ink, width, height, size = MNIST_SIZE) {
   if (!(width > 0 && height > 0) || ink.length < width * height) {
     throw new RangeError(`expected ${width}x${height} intensities, got ${ink.length}`);
   }
-  const output = new Float32Array(MNIST_SIZE * MNIST_SIZE);
+  if (!(Number.isInteger(size) && size > 0)) throw new RangeError(`field size ${size} is not a positive integer`);
+  const output = new Float32Array(size * size);
   const box = inkBoundingBox(ink, width, height);
   if (!box) return output;
 
-  // 1. Scale the bounding box so its longer side is 20 pixels.
-  const scale = MNIST_BOX / Math.max(box.width, box.height);
-  const boxWidth = Math.max(1, Math.min(MNIST_BOX, Math.round(box.width * scale)));
-  const boxHeight = Math.max(1, Math.min(MNIST_BOX, Math.round(box.height * scale)));
+  // 1. Scale the bounding box so its longer side is 20 pixels (of 28).
+  const fit = Math.max(1, Math.round(size * MNIST_BOX / MNIST_SIZE));
+  const scale = fit / Math.max(box.width, box.height);
+  const boxWidth = Math.max(1, Math.min(fit, Math.round(box.width * scale)));
+  const boxHeight = Math.max(1, Math.min(fit, Math.round(box.height * scale)));
   const scaled = resampleArea(ink, width, box, boxWidth, boxHeight);
 
-  // 2. Translate by whole pixels so the centre of mass lands on (14, 14).
+  // 2. Translate by whole pixels so the centre of mass lands on (14, 14) (of 28).
   const centre = centreOfMass(scaled, boxWidth, boxHeight);
-  const offsetX = Math.round(MNIST_CENTRE - centre.x);
-  const offsetY = Math.round(MNIST_CENTRE - centre.y);
+  const offsetX = Math.round(size / 2 - centre.x);
+  const offsetY = Math.round(size / 2 - centre.y);
 
   // 3. Stretch the contrast so the brightest pixel is 255, as in MNIST.
   let peak = 0;
@@ -43,11 +49,11 @@ export function toMnistPixels(ink, width, height) {
 
   for (let y = 0; y < boxHeight; y++) {
     const targetY = y + offsetY;
-    if (targetY < 0 || targetY >= MNIST_SIZE) continue;
+    if (targetY < 0 || targetY >= size) continue;
     for (let x = 0; x < boxWidth; x++) {
       const targetX = x + offsetX;
-      if (targetX < 0 || targetX >= MNIST_SIZE) continue;
-      output[targetY * MNIST_SIZE + targetX] = Math.round(scaled[y * boxWidth + x] * gain);
+      if (targetX < 0 || targetX >= size) continue;
+      output[targetY * size + targetX] = Math.round(scaled[y * boxWidth + x] * gain);
     }
   }
   return output;

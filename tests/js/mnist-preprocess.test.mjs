@@ -155,6 +155,24 @@ test('a single dot is enlarged to the 20x20 box', () => {
   assert.equal(result.filter((value) => value === 255).length, 400);
 });
 
+test('a field of another size keeps MNIST proportions: the long side 20/28 of it, centred', () => {
+  const width = 120, height = 90;
+  const ink = new Uint8ClampedArray(width * height);
+  for (let y = 10; y < 80; y++) for (let x = 30; x < 65; x++) ink[y * width + x] = 255;
+  const result = toMnistPixels(ink, width, height, 16);
+  assert.equal(result.length, 16 * 16);
+  const box = inkBoundingBox(result, 16, 16);
+  assert.deepEqual([box.width, box.height], [6, 11]);  // 11 = round(16 * 20 / 28), 6 = round(35 * 11 / 70)
+  const centre = centreOfMass(result, 16, 16);
+  assert.ok(Math.abs(centre.x - 8) <= 0.5 && Math.abs(centre.y - 8) <= 0.5, JSON.stringify(centre));
+  assert.equal(toMnistPixels(ink, width, height).length, PIXELS);
+});
+
+test('a field size that is not a positive integer is rejected', () => {
+  assert.throws(() => toMnistPixels(new Uint8ClampedArray(16), 4, 4, 0), RangeError);
+  assert.throws(() => toMnistPixels(new Uint8ClampedArray(16), 4, 4, 7.5), RangeError);
+});
+
 test('alphaChannel extracts the ink of RGBA canvas data', () => {
   const rgba = new Uint8ClampedArray([255, 255, 255, 0, 255, 255, 255, 200, 0, 0, 0, 17]);
   assert.deepEqual([...alphaChannel(rgba)], [0, 200, 17]);
