@@ -1,7 +1,7 @@
 // The drawings of Tests/Fixtures/digit-drawings.json (made by scripts/make-digit-fixtures.mjs) give
 // exactly their recorded pixels. Tests/LogitImagingTests/DigitFixtureTests.swift checks the Swift port
 // against the same file, so the page and `logit predict` prepare a drawing identically.
-// Run with: node --test tests/js/
+// Run with: node --test tests/js/*.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // Unit tests for public/js/mnist-preprocess.js: real MNIST test digits are re-rendered ten times
 // larger, off centre, on a big empty canvas, then re-sampled; the result must look like the original.
-// Run with: node --test tests/js/
+// Run with: node --test tests/js/*.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
