@@ -1,10 +1,7 @@
 import Foundation
-import GRDB
 
 /// A training job: its request, where it is, and the model version it produced.
-public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "job"
-
+public struct JobRecord: Codable, Sendable, Equatable {
     public var id: String
     public var status: JobStatus
     /// The training request with every default filled in, as JSON.
@@ -28,6 +25,7 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         self.epochs = epochs
     }
 
+    /// The column names of `job` (SQLite/Migrations.swift).
     enum CodingKeys: String, CodingKey {
         case id, status, request, error, epochs
         case createdAt = "created_at"

@@ -55,6 +55,7 @@ public struct ModelVersionMetadata: Codable, Sendable, Equatable {
         self.activation = activation
     }
 
+    /// The column names of `model_version` (SQLite/Migrations.swift).
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, version, kind, classes, preprocessing, dataset, hyperparameters, metrics
         case featureCount = "feature_count"

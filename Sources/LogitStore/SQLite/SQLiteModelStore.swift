@@ -2,11 +2,6 @@ import Foundation
 import GRDB
 import LogitCore
 
-extension ModelVersionMetadata: FetchableRecord {
-    /// The columns of `model_version` that hold metadata, so listings never read the weight BLOBs.
-    static var columns: [any SQLSelectable] { CodingKeys.allCases.map { Column($0.rawValue) } }
-}
-
 /// The SQLite backend: one database file in WAL mode behind a GRDB `DatabasePool` (concurrent reads, serialised
 /// writes). Every write that must be atomic is one transaction.
 public final class SQLiteModelStore: ModelStore {

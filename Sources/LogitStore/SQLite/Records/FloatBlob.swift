@@ -1,8 +1,8 @@
 import Foundation
 
 /// Float32 arrays as little-endian bytes, whatever the host's byte order.
-public enum FloatBlob {
-    public static func encode(_ values: [Float]) -> Data {
+enum FloatBlob {
+    static func encode(_ values: [Float]) -> Data {
         var data = Data(capacity: values.count * 4)
         for value in values {
             withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
@@ -10,9 +10,9 @@ public enum FloatBlob {
         return data
     }
 
-    public struct MalformedBlob: Error {}
+    struct MalformedBlob: Error {}
 
-    public static func decode(_ data: Data) throws -> [Float] {
+    static func decode(_ data: Data) throws -> [Float] {
         guard data.count % 4 == 0 else { throw MalformedBlob() }
         return data.withUnsafeBytes { raw in
             (0..<data.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
