@@ -12,4 +12,10 @@ struct AliasRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRe
         case modelName = "model_name"
         case alias, version
     }
+
+    enum Columns {
+        static let modelName = Column(CodingKeys.modelName)
+        static let alias = Column(CodingKeys.alias)
+        static let version = Column(CodingKeys.version)
+    }
 }

@@ -13,4 +13,9 @@ struct CurvePointRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         case jobId = "job_id"
         case sequence, point
     }
+
+    enum Columns {
+        static let jobId = Column(CodingKeys.jobId)
+        static let sequence = Column(CodingKeys.sequence)
+    }
 }

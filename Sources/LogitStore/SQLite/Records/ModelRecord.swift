@@ -14,4 +14,8 @@ struct ModelRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRe
         case createdAt = "created_at"
         case lastVersion = "last_version"
     }
+
+    enum Columns {
+        static let name = Column(CodingKeys.name)
+    }
 }

@@ -63,4 +63,27 @@ struct ModelVersionRow: Codable, FetchableRecord, PersistableRecord {
         case outputCount = "output_count"
         case weights, biases, curves
     }
+
+    /// The metadata's columns are named by its coding keys, since a row flattens its metadata.
+    enum Columns {
+        static let name = Column(ModelVersionMetadata.CodingKeys.name)
+        static let version = Column(ModelVersionMetadata.CodingKeys.version)
+        static let createdAt = Column(ModelVersionMetadata.CodingKeys.createdAt)
+    }
+}
+
+extension ModelVersionRow {
+    /// The `default` alias that points at this version.
+    static let defaultAlias = hasOne(
+        AliasRecord.self,
+        using: ForeignKey([AliasRecord.Columns.modelName, AliasRecord.Columns.version],
+                          to: [Columns.name, Columns.version])
+    ).filter { $0.alias == "default" }
+}
+
+extension QueryInterfaceRequest<ModelVersionRow> {
+    /// The versions' metadata alone, so listings never read the weight BLOBs.
+    func selectMetadata() -> QueryInterfaceRequest<ModelVersionMetadata> {
+        select(ModelVersionMetadata.databaseColumns).asRequest(of: ModelVersionMetadata.self)
+    }
 }
