@@ -49,15 +49,14 @@ public final class SQLiteModelStore: ModelStore {
 
     public func markStarted(jobId: String, at date: Date) async throws {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE job SET status = ?, started_at = ? WHERE id = ? AND status = ?",
-                arguments: [JobStatus.running.rawValue, date, jobId, JobStatus.queued.rawValue])
+            _ = try JobRecord.filter { $0.id == jobId && $0.status == JobStatus.queued.rawValue }
+                .updateAll(db) { [$0.status.set(to: JobStatus.running.rawValue), $0.startedAt.set(to: date)] }
         }
     }
 
     public func updateProgress(jobId: String, epoch: Double) async throws {
         try await database.write { db in
-            try db.execute(sql: "UPDATE job SET progress_epoch = ? WHERE id = ?", arguments: [epoch, jobId])
+            _ = try JobRecord.filter { $0.id == jobId }.updateAll(db) { $0.progressEpoch.set(to: epoch) }
         }
     }
 
@@ -76,18 +75,19 @@ public final class SQLiteModelStore: ModelStore {
 
     public func interruptRunningJobs(at date: Date) async throws -> Int {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE job SET status = ?, error = 'interrupted', finished_at = ? WHERE status = ?",
-                arguments: [JobStatus.failed.rawValue, date, JobStatus.running.rawValue])
-            return db.changesCount
+            try JobRecord.filter { $0.status == JobStatus.running.rawValue }.updateAll(db) { [
+                $0.status.set(to: JobStatus.failed.rawValue), $0.error.set(to: "interrupted"),
+                $0.finishedAt.set(to: date),
+            ] }
         }
     }
 
     public func jobCounts() async throws -> [JobStatus: Int] {
         try await database.read { db in
             var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM job GROUP BY status") {
-                if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            let statusCounts = JobRecord.select { [$0.status, SQL("COUNT(*)")] }.group(\.status).asRequest(of: Row.self)
+            for row in try statusCounts.fetchAll(db) {
+                if let status = JobStatus(rawValue: row[0]) { counts[status] = row[1] }
             }
             return counts
         }
@@ -173,11 +173,10 @@ public final class SQLiteModelStore: ModelStore {
             let number: Int? = switch reference {
             case .number(let number): number
             case .latest:
-                try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_version WHERE name = ?", arguments: [name])
+                try ModelVersionRow.filter { $0.name == name }.select({ max($0.version) }, as: Int.self).fetchOne(db)
             case .alias(let alias):
-                try Int.fetchOne(
-                    db, sql: "SELECT version FROM model_alias WHERE model_name = ? AND alias = ?",
-                    arguments: [name, alias])
+                try AliasRecord.filter { $0.modelName == name && $0.alias == alias }
+                    .select(\.version, as: Int.self).fetchOne(db)
             }
             guard let number,
                   let metadata = try ModelVersionRow.filter({ $0.name == name && $0.version == number })
