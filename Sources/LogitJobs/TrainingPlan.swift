@@ -1,6 +1,7 @@
 import Foundation
 import LogitCore
 import LogitData
+import LogitStore
 
 /// A problem with a request field, said so the user knows what to change.
 public struct FieldProblem: Codable, Sendable, Equatable {
@@ -114,9 +115,6 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
     public var splitOptions: SplitOptions {
         SplitOptions(validationFraction: validationFraction, testFraction: testFraction, trainSize: trainSize, seed: seed)
     }
-
-    /// Model names and aliases follow the data-set name rule: 1-64 characters of A-Z a-z 0-9 . _ -, not "." or "..".
-    public static func isValidName(_ name: String) -> Bool { DatasetRegistry.isValidName(name) }
 
     /// Fills in defaults and checks every field; `loadDataset` loads a data set the service has (listed in
     /// `datasetNames`), so the task, splits and scikit-learn's C can be checked against it.
@@ -320,7 +318,7 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
             problem("epochs", "\(epochs) epochs over \(trainingRowCount()) rows is more work than this service allows (\(limits.maxWork) row passes): lower epochs or train_size")
         }
         let name = request.name ?? defaultName(dataset: dataset, task: task)
-        if !isValidName(name) { problem("name", "must be 1-64 characters of A-Z a-z 0-9 . _ -") }
+        if !ModelName.isValid(name) { problem("name", "must be 1-64 characters of A-Z a-z 0-9 . _ -") }
 
         guard problems.isEmpty else { throw ValidationError(problems: problems) }
         return TrainingPlan(
