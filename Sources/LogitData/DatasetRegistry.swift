@@ -56,8 +56,8 @@ public final class DatasetRegistry: @unchecked Sendable {
 
     public var names: [String] { entries.map(\.name) }
 
-    /// Names of data sets, models and aliases: 1-64 characters of A-Z a-z 0-9 . _ -, and not "." or ".."
-    /// (data set names are folder names; all of them appear in URL paths).
+    /// Names of data sets: 1-64 characters of A-Z a-z 0-9 . _ -, and not "." or ".." (they are folder names, and
+    /// appear in URL paths). Models' names follow the same characters (LogitStore's `ModelName`).
     public static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count) && name != "." && name != ".."
             && name.utf8.allSatisfy { byte in

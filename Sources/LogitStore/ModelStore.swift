@@ -1,56 +1,6 @@
 import Foundation
 import LogitCore
 
-/// How a request names a version: a number, `latest`, or an alias.
-public enum VersionReference: Sendable, Equatable, CustomStringConvertible {
-    case number(Int)
-    case latest
-    case alias(String)
-
-    public init(_ text: String) {
-        if let number = Int(text) {
-            self = .number(number)
-        } else if text == "latest" {
-            self = .latest
-        } else {
-            self = .alias(text)
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .number(let number): String(number)
-        case .latest: "latest"
-        case .alias(let alias): alias
-        }
-    }
-}
-
-/// A model name with its versions' numbers and its aliases.
-public struct ModelSummary: Sendable, Equatable {
-    public var name: String
-    public var createdAt: Date
-    public var latestVersion: Int?
-    public var versions: [ModelVersionMetadata]
-    public var aliases: [String: Int]
-}
-
-public enum StoreError: Error, Equatable, CustomStringConvertible {
-    case unknownModel(String)
-    case unknownVersion(name: String, reference: String)
-    case unknownJob(String)
-    case conflict(String)
-
-    public var description: String {
-        switch self {
-        case .unknownModel(let name): "no model named '\(name)'"
-        case .unknownVersion(let name, let reference): "model '\(name)' has no version '\(reference)'"
-        case .unknownJob(let id): "no job with id '\(id)'"
-        case .conflict(let message): message
-        }
-    }
-}
-
 /// Everything the service keeps: jobs with their curves, and model versions with their aliases.
 /// Handlers and the job runner see only this protocol, so another backend (PostgreSQL, for replicas sharing one
 /// store) can replace SQLite without touching them. Every method is safe to call concurrently.

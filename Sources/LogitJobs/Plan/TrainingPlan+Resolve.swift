@@ -1,5 +1,6 @@
 import LogitCore
 import LogitData
+import LogitStore
 
 extension TrainingPlan {
     /// Fills in defaults (`TrainingDefaults`) and checks every value; `loadDataset` loads a data set the service has
@@ -69,7 +70,7 @@ private struct PlanResolver {
             problem("epochs", "\(epochs) epochs over \(trainingRows) rows is more work than this service allows (\(limits.maxWork) row passes): lower epochs or train_size")
         }
         let name = request.name ?? TrainingPlan.defaultName(dataset: datasetName, task: task)
-        if !TrainingPlan.isValidName(name) { problem("name", "must be 1-64 characters of A-Z a-z 0-9 . _ -") }
+        if !ModelName.isValid(name) { problem("name", "must be 1-64 characters of A-Z a-z 0-9 . _ -") }
 
         guard problems.isEmpty else { throw ValidationError(problems: problems) }
         return TrainingPlan(

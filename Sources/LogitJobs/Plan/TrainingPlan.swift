@@ -57,9 +57,6 @@ public struct TrainingPlan: Sendable, Equatable {
     public static func decode(json: String) throws -> TrainingPlan {
         try JSONDecoder().decode(TrainingPlan.self, from: Data(json.utf8))
     }
-
-    /// Model names and aliases follow the data-set name rule: 1-64 characters of A-Z a-z 0-9 . _ -, not "." or "..".
-    public static func isValidName(_ name: String) -> Bool { DatasetRegistry.isValidName(name) }
 }
 
 extension TrainingPlan: Codable {

@@ -43,7 +43,7 @@ struct InferenceProtocolController {
     private func predictor(for context: some RequestContext) async throws -> Predictor {
         let name = try ModelsController.name(context)
         let reference = try context.parameters.get("version").map { text -> VersionReference in
-            guard TrainingPlan.isValidName(text) else {
+            guard ModelName.isValid(text) else {
                 throw APIError.badRequest("a version is a number, 'latest' or an alias", code: "INVALID_VERSION")
             }
             return VersionReference(text)

@@ -30,7 +30,7 @@ struct ModelsController {
         }
         // The body is an HDF5 model file (see ModelFile); it becomes the next version of `name`.
         group.post("import") { request, _ in
-            guard let name = request.uri.queryParameters.get("name"), TrainingPlan.isValidName(name) else {
+            guard let name = request.uri.queryParameters.get("name"), ModelName.isValid(name) else {
                 throw APIError.badRequest("give the model a 'name' of 1-64 characters of A-Z a-z 0-9 . _ -", code: "INVALID_NAME")
             }
             let body = try await APICoding.body(of: request, limit: maxUploadBytes, expecting: "the .h5 file")
@@ -111,7 +111,7 @@ struct ModelsController {
 
     static func name(_ context: some RequestContext) throws -> String {
         let name = try context.parameters.require("name")
-        guard TrainingPlan.isValidName(name) else {
+        guard ModelName.isValid(name) else {
             throw APIError.badRequest("model names are 1-64 characters of A-Z a-z 0-9 . _ -", code: "INVALID_NAME")
         }
         return name
@@ -119,7 +119,7 @@ struct ModelsController {
 
     static func alias(_ context: some RequestContext) throws -> String {
         let alias = try context.parameters.require("alias")
-        guard TrainingPlan.isValidName(alias), Int(alias) == nil, alias != "latest" else {
+        guard ModelName.isValidAlias(alias) else {
             throw APIError.badRequest(
                 "aliases are 1-64 characters of A-Z a-z 0-9 . _ -, and neither a number nor 'latest'",
                 code: "INVALID_ALIAS")
@@ -131,7 +131,7 @@ struct ModelsController {
     static func versionPath(_ context: some RequestContext) throws -> (String, VersionReference) {
         let name = try name(context)
         let text = try context.parameters.require("version")
-        guard TrainingPlan.isValidName(text) else {
+        guard ModelName.isValid(text) else {
             throw APIError.badRequest("a version is a number, 'latest' or an alias", code: "INVALID_VERSION")
         }
         return (name, VersionReference(text))

@@ -40,7 +40,7 @@ struct PredictController {
     }
 
     private static func checkName(_ name: String?) throws {
-        if let name, !TrainingPlan.isValidName(name) {
+        if let name, !ModelName.isValid(name) {
             throw APIError.badRequest("'model' must be 1-64 characters of A-Z a-z 0-9 . _ -", code: "INVALID_NAME")
         }
     }

@@ -150,7 +150,7 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func answer(_ head: HTTPRequest, body: ByteBuffer?, started: ContinuousClock.Instant,
                         context: ChannelHandlerContext) -> Bool {
         guard let body, let simple = body.withUnsafeReadableBytes(PixelBody.parse),
-              simple.model.map(TrainingPlan.isValidName) ?? true,
+              simple.model.map(ModelName.isValid) ?? true,
               let predictor = configuration.predictor(simple.model, simple.version),
               let answer = try? PredictController.answerOne(simple.pixels, with: predictor, metrics: configuration.metrics)
         else { return false }

@@ -1,6 +1,8 @@
 import GRDB
 
 /// The schema, as named migrations applied in order. Never edit a shipped migration: add a new one.
+/// Migrations name tables and columns in string literals, not through the records' `Columns`: they are the frozen
+/// history of the schema, and renaming a Swift property must not rewrite them.
 enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -2,11 +2,6 @@ import Foundation
 import GRDB
 import LogitCore
 
-extension ModelVersionMetadata: FetchableRecord {
-    /// The columns of `model_version` that hold metadata, so listings never read the weight BLOBs.
-    static var columns: [any SQLSelectable] { CodingKeys.allCases.map { Column($0.rawValue) } }
-}
-
 /// The SQLite backend: one database file in WAL mode behind a GRDB `DatabasePool` (concurrent reads, serialised
 /// writes). Every write that must be atomic is one transaction.
 public final class SQLiteModelStore: ModelStore {
@@ -40,29 +35,28 @@ public final class SQLiteModelStore: ModelStore {
     }
 
     public func jobs(limit: Int) async throws -> [JobRecord] {
-        try await database.read {
-            try JobRecord.order(Column("created_at").desc, Column("rowid").desc).limit(limit).fetchAll($0)
+        try await database.read { db in
+            try JobRecord.order { [$0.createdAt.desc, Column.rowID.desc] }.limit(limit).fetchAll(db)
         }
     }
 
     public func queuedJobs() async throws -> [JobRecord] {
-        try await database.read {
-            try JobRecord.filter(Column("status") == JobStatus.queued.rawValue)
-                .order(Column("created_at"), Column("rowid")).fetchAll($0)
+        try await database.read { db in
+            try JobRecord.filter { $0.status == JobStatus.queued.rawValue }
+                .order { [$0.createdAt, Column.rowID] }.fetchAll(db)
         }
     }
 
     public func markStarted(jobId: String, at date: Date) async throws {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE job SET status = ?, started_at = ? WHERE id = ? AND status = ?",
-                arguments: [JobStatus.running.rawValue, date, jobId, JobStatus.queued.rawValue])
+            _ = try JobRecord.filter { $0.id == jobId && $0.status == JobStatus.queued.rawValue }
+                .updateAll(db) { [$0.status.set(to: JobStatus.running.rawValue), $0.startedAt.set(to: date)] }
         }
     }
 
     public func updateProgress(jobId: String, epoch: Double) async throws {
         try await database.write { db in
-            try db.execute(sql: "UPDATE job SET progress_epoch = ? WHERE id = ?", arguments: [epoch, jobId])
+            _ = try JobRecord.filter { $0.id == jobId }.updateAll(db) { $0.progressEpoch.set(to: epoch) }
         }
     }
 
@@ -81,18 +75,19 @@ public final class SQLiteModelStore: ModelStore {
 
     public func interruptRunningJobs(at date: Date) async throws -> Int {
         try await database.write { db in
-            try db.execute(
-                sql: "UPDATE job SET status = ?, error = 'interrupted', finished_at = ? WHERE status = ?",
-                arguments: [JobStatus.failed.rawValue, date, JobStatus.running.rawValue])
-            return db.changesCount
+            try JobRecord.filter { $0.status == JobStatus.running.rawValue }.updateAll(db) { [
+                $0.status.set(to: JobStatus.failed.rawValue), $0.error.set(to: "interrupted"),
+                $0.finishedAt.set(to: date),
+            ] }
         }
     }
 
     public func jobCounts() async throws -> [JobStatus: Int] {
         try await database.read { db in
             var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM job GROUP BY status") {
-                if let status = JobStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            let statusCounts = JobRecord.select { [$0.status, SQL("COUNT(*)")] }.group(\.status).asRequest(of: Row.self)
+            for row in try statusCounts.fetchAll(db) {
+                if let status = JobStatus(rawValue: row[0]) { counts[status] = row[1] }
             }
             return counts
         }
@@ -107,8 +102,7 @@ public final class SQLiteModelStore: ModelStore {
 
     public func curvePoints(jobId: String, after sequence: Int) async throws -> [(sequence: Int, point: CurvePoint)] {
         let records = try await database.read { db in
-            try CurvePointRecord.filter(Column("job_id") == jobId && Column("sequence") > sequence)
-                .order(Column("sequence")).fetchAll(db)
+            try CurvePointRecord.filter { $0.jobId == jobId && $0.sequence > sequence }.order(\.sequence).fetchAll(db)
         }
         let decoder = JSONDecoder()
         return try records.map { ($0.sequence, try decoder.decode(CurvePoint.self, from: Data($0.point.utf8))) }
@@ -152,12 +146,10 @@ public final class SQLiteModelStore: ModelStore {
         return stored.metadata
     }
 
-
     private static func summary(of model: ModelRecord, db: Database) throws -> ModelSummary {
-        let versions = try ModelVersionRow.select(ModelVersionMetadata.columns)
-            .filter(Column("name") == model.name).order(Column("version"))
-            .asRequest(of: ModelVersionMetadata.self).fetchAll(db)
-        let aliases = try AliasRecord.filter(Column("model_name") == model.name).fetchAll(db)
+        let versions = try ModelVersionRow.filter { $0.name == model.name }.order(\.version)
+            .selectMetadata().fetchAll(db)
+        let aliases = try AliasRecord.filter { $0.modelName == model.name }.fetchAll(db)
         return ModelSummary(
             name: model.name, createdAt: model.createdAt, latestVersion: versions.last?.version, versions: versions,
             aliases: Dictionary(uniqueKeysWithValues: aliases.map { ($0.alias, $0.version) }))
@@ -165,7 +157,7 @@ public final class SQLiteModelStore: ModelStore {
 
     public func models() async throws -> [ModelSummary] {
         try await database.read { db in
-            try ModelRecord.order(Column("name")).fetchAll(db).map { try Self.summary(of: $0, db: db) }
+            try ModelRecord.order(\.name).fetchAll(db).map { try Self.summary(of: $0, db: db) }
         }
     }
 
@@ -181,16 +173,14 @@ public final class SQLiteModelStore: ModelStore {
             let number: Int? = switch reference {
             case .number(let number): number
             case .latest:
-                try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_version WHERE name = ?", arguments: [name])
+                try ModelVersionRow.filter { $0.name == name }.select({ max($0.version) }, as: Int.self).fetchOne(db)
             case .alias(let alias):
-                try Int.fetchOne(
-                    db, sql: "SELECT version FROM model_alias WHERE model_name = ? AND alias = ?",
-                    arguments: [name, alias])
+                try AliasRecord.filter { $0.modelName == name && $0.alias == alias }
+                    .select(\.version, as: Int.self).fetchOne(db)
             }
             guard let number,
-                  let metadata = try ModelVersionRow.select(ModelVersionMetadata.columns)
-                      .filter(Column("name") == name && Column("version") == number)
-                      .asRequest(of: ModelVersionMetadata.self).fetchOne(db)
+                  let metadata = try ModelVersionRow.filter({ $0.name == name && $0.version == number })
+                      .selectMetadata().fetchOne(db)
             else { throw StoreError.unknownVersion(name: name, reference: reference.description) }
             return metadata
         }
@@ -198,39 +188,36 @@ public final class SQLiteModelStore: ModelStore {
 
     public func version(name: String, number: Int) async throws -> ModelVersion? {
         let row = try await database.read { db in
-            try ModelVersionRow.filter(Column("name") == name && Column("version") == number).fetchOne(db)
+            try ModelVersionRow.filter { $0.name == name && $0.version == number }.fetchOne(db)
         }
         return try row?.decoded()
     }
 
     public func defaultVersion() async throws -> ModelVersionMetadata? {
         try await database.read { db in
-            let aliased = try ModelVersionRow.select(ModelVersionMetadata.columns)
-                .joining(required: ModelVersionRow.defaultAlias)
-                .order(Column("created_at").desc)
-                .asRequest(of: ModelVersionMetadata.self).fetchOne(db)
+            let aliased = try ModelVersionRow.joining(required: ModelVersionRow.defaultAlias)
+                .order(\.createdAt.desc).selectMetadata().fetchOne(db)
             if let aliased { return aliased }
-            return try ModelVersionRow.select(ModelVersionMetadata.columns)
-                .order(Column("created_at").desc, Column("rowid").desc)
-                .asRequest(of: ModelVersionMetadata.self).fetchOne(db)
+            return try ModelVersionRow.order { [$0.createdAt.desc, Column.rowID.desc] }.selectMetadata().fetchOne(db)
         }
     }
 
     public func deleteVersion(name: String, number: Int) async throws {
         try await database.write { db in
-            let deleted = try ModelVersionRow.filter(Column("name") == name && Column("version") == number).deleteAll(db)
+            let deleted = try ModelVersionRow.filter { $0.name == name && $0.version == number }.deleteAll(db)
             guard deleted > 0 else {
                 if try ModelRecord.fetchOne(db, key: name) == nil { throw StoreError.unknownModel(name) }
                 throw StoreError.unknownVersion(name: name, reference: String(number))
             }
-            try AliasRecord.filter(Column("model_name") == name && Column("version") == number).deleteAll(db)
+            try AliasRecord.filter { $0.modelName == name && $0.version == number }.deleteAll(db)
         }
     }
 
     public func setAlias(name: String, alias: String, version: Int) async throws {
         try await database.write { db in
             guard try ModelRecord.fetchOne(db, key: name) != nil else { throw StoreError.unknownModel(name) }
-            guard try ModelVersionRow.filter(Column("name") == name && Column("version") == version).fetchCount(db) > 0
+            let versionCount = try ModelVersionRow.filter { $0.name == name && $0.version == version }.fetchCount(db)
+            guard versionCount > 0
             else { throw StoreError.unknownVersion(name: name, reference: String(version)) }
             try AliasRecord(modelName: name, alias: alias, version: version).save(db)
         }
@@ -239,16 +226,8 @@ public final class SQLiteModelStore: ModelStore {
     public func deleteAlias(name: String, alias: String) async throws {
         try await database.write { db in
             guard try ModelRecord.fetchOne(db, key: name) != nil else { throw StoreError.unknownModel(name) }
-            let deleted = try AliasRecord.filter(Column("model_name") == name && Column("alias") == alias).deleteAll(db)
+            let deleted = try AliasRecord.filter { $0.modelName == name && $0.alias == alias }.deleteAll(db)
             guard deleted > 0 else { throw StoreError.unknownVersion(name: name, reference: alias) }
         }
     }
-}
-
-extension ModelVersionRow {
-    /// The `default` alias that points at this version.
-    static let defaultAlias = hasOne(
-        AliasRecord.self,
-        using: ForeignKey([Column("model_name"), Column("version")], to: [Column("name"), Column("version")])
-    ).filter(Column("alias") == "default")
 }

@@ -1,16 +1,7 @@
 import Foundation
-import GRDB
-
-public enum JobStatus: String, Codable, Sendable, CaseIterable {
-    case queued, running, succeeded, failed, cancelled
-
-    public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
-}
 
 /// A training job: its request, where it is, and the model version it produced.
-public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "job"
-
+public struct JobRecord: Codable, Sendable, Equatable {
     public var id: String
     public var status: JobStatus
     /// The training request with every default filled in, as JSON.
@@ -34,6 +25,7 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         self.epochs = epochs
     }
 
+    /// The column names of `job` (SQLite/Migrations.swift).
     enum CodingKeys: String, CodingKey {
         case id, status, request, error, epochs
         case createdAt = "created_at"
@@ -42,20 +34,5 @@ public struct JobRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         case modelName = "model_name"
         case modelVersion = "model_version"
         case progressEpoch = "progress_epoch"
-    }
-}
-
-/// One learning-curve point of a job, numbered from 1 in the order it was recorded.
-public struct CurvePointRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "curve_point"
-
-    public var jobId: String
-    public var sequence: Int
-    /// The point as JSON (see `CurvePoint`).
-    public var point: String
-
-    enum CodingKeys: String, CodingKey {
-        case jobId = "job_id"
-        case sequence, point
     }
 }

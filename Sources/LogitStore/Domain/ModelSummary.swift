@@ -1,0 +1,10 @@
+import Foundation
+
+/// A model name with its versions' numbers and its aliases.
+public struct ModelSummary: Sendable, Equatable {
+    public var name: String
+    public var createdAt: Date
+    public var latestVersion: Int?
+    public var versions: [ModelVersionMetadata]
+    public var aliases: [String: Int]
+}
