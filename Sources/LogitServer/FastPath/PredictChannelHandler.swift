@@ -161,13 +161,14 @@ final class PredictChannelHandler: ChannelDuplexHandler, RemovableChannelHandler
         fields[.requestId] = RequestIds.id(sentByClient: head.headerFields[.requestId])
         fields[.date] = date.now()
         if let serverName = configuration.serverName { fields[.server] = serverName }
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)
-        context.write(wrapOutboundOut(.body(answer)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        // Counted as the router counts it (the in-flight gauge aside: this request was in flight for no time).
+        // Counted as the router counts it, before the answer is written (the in-flight gauge aside: this request
+        // was in flight for no time), so a client that has the answer also sees it counted.
         let metrics = configuration.metrics
         metrics.requestFinished(series: answerSeries, duration: started.duration(to: .now))
         metrics.answeredOnEventLoop.add(1, ordering: .relaxed)
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: .ok, headerFields: fields))), promise: nil)
+        context.write(wrapOutboundOut(.body(answer)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         return true
     }
 
