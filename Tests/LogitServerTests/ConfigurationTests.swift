@@ -38,4 +38,13 @@ import Testing
         #expect(configuration.trainingNice == 0)
         #expect(AppConfiguration().trainingNice == 10)
     }
+
+    @Test func anUnknownLogLevelIsRefusedNotIgnored() async throws {
+        let error = await #expect(throws: AppConfiguration.InvalidConfiguration.self) {
+            try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_LOG_LEVEL": "verbose"])
+        }
+        #expect(error?.description.contains("log_level 'verbose'") == true)
+        let debug = try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_LOG_LEVEL": "debug"])
+        #expect(debug.logLevel == .debug)
+    }
 }

@@ -81,9 +81,12 @@ public struct AppConfiguration: Sendable {
         configuration.maxQueuedJobs = reader.int(forKey: "max_queued_jobs", default: configuration.maxQueuedJobs)
         configuration.maxWorkPerJob = reader.int(forKey: "max_work_per_job", default: configuration.maxWorkPerJob)
         configuration.shutdownGraceSeconds = reader.int(forKey: "shutdown_grace_seconds", default: configuration.shutdownGraceSeconds)
-        if let level = Logger.Level(rawValue: reader.string(forKey: "log_level", default: "info")) {
-            configuration.logLevel = level
+        let levelName = reader.string(forKey: "log_level", default: configuration.logLevel.rawValue)
+        guard let level = Logger.Level(rawValue: levelName) else {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw InvalidConfiguration(description: "invalid configuration: log_level '\(levelName)' is not one of \(levels)")
         }
+        configuration.logLevel = level
         try configuration.validate()
         return configuration
     }
