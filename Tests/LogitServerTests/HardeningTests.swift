@@ -46,6 +46,20 @@ import Testing
         }
     }
 
+    /// JSON answers write their keys in sorted order, so the same answer is the same bytes every time.
+    @Test func answersWriteTheirKeysInSortedOrder() async throws {
+        let app = try await testApplication(testConfiguration())
+        try await app.test(.router) { client in
+            let defaults = String(buffer: try await client.request(.get, "/train/defaults").body)
+            #expect(defaults == String(buffer: try await client.request(.get, "/train/defaults").body))
+            let keys = ["activation", "batch_size", "dataset", "early_stopping", "epochs", "eval_every", "hidden"]
+            let positions = keys.map { defaults.range(of: "\"\($0)\":")?.lowerBound }
+            #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted(), "\(defaults)")
+            let error = String(buffer: try await client.request(.get, "/models/nobody").body)
+            #expect(error.hasPrefix(#"{"code":"#), "\(error)")
+        }
+    }
+
     /// A client's id is kept only when it is 1-128 printable ASCII characters; anything else gets a new id.
     @Test func onlySaneClientRequestIdsAreKept() {
         for sane in ["abc-123", "x", String(repeating: "a", count: 128), "~!{}"] {

@@ -32,7 +32,7 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try JSONEncoder().encode(Body(error: message, code: code, details: details))
+        let data = try APICoding.encoder.encode(Body(error: message, code: code, details: details))
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))

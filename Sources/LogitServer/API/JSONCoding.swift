@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// How the API writes JSON: ISO 8601 UTC timestamps with milliseconds.
+/// How the API writes JSON: ISO 8601 UTC timestamps with milliseconds, and object keys in sorted order, so the same
+/// answer is the same bytes every time (JSONEncoder's own order can change from one run to the next).
 package enum APICoding {
     package static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
