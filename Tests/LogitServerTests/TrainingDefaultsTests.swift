@@ -43,7 +43,7 @@ import Testing
             #expect(plain["seed"] as? Int == Int(TrainingDefaults.seed))
             #expect(plain["validation_fraction"] as? Double == TrainingDefaults.validationFraction)
             #expect((plain["regularization"] as? [String: Any])?["lambda"] as? Double == TrainingDefaults.lambda)
-            let mlp = try await plan(#"{"model": "mlp", "train_size": 100, "epochs": 1}"#)
+            let mlp = try await plan(#"{"model": "mlp", "train_size": 1000, "epochs": 1}"#)
             #expect(mlp["optimizer"] as? String == TrainingDefaults.mlpOptimizer.rawValue)
             #expect(mlp["batch_size"] as? Int == TrainingDefaults.mlpBatchSize)
             #expect(mlp["hidden"] as? Int == TrainingDefaults.hiddenUnits)

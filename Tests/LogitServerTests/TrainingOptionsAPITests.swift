@@ -71,6 +71,24 @@ import Testing
         }
     }
 
+    /// A batch larger than the training rows is clipped to them, and the plan says so.
+    @Test func aBatchLargerThanTheTrainingRowsIsClippedToThem() async throws {
+        let app = try await testApplication(testConfiguration())
+        try await app.test(.router) { client in
+            // 699 rows, 20% held out for testing, 10% of the rest for validation: 503 train.
+            for (body, expected) in [
+                (#"{"dataset":"breast-cancer-wisconsin","optimizer":"sgd","batch_size":1e12}"#, 503),
+                (#"{"dataset":"breast-cancer-wisconsin","optimizer":"sgd","batch_size":64}"#, 64),
+                (#"{"dataset":"breast-cancer-wisconsin","model":"mlp","train_size":100}"#, 100),
+            ] {
+                let response = try await client.request(.post, "/train", body)
+                #expect(response.status == .accepted, "\(body)")
+                let plan = try #require((try json(response)["job"] as? [String: Any])?["request"] as? [String: Any])
+                #expect(plan["batch_size"] as? Int == expected, "\(body)")
+            }
+        }
+    }
+
     @Test func earlyStoppingIsRecordedWithTheVersion() async throws {
         let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in

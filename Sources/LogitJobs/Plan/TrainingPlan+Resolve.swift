@@ -48,7 +48,8 @@ private struct PlanResolver {
     mutating func plan(datasetName: String) throws -> TrainingPlan {
         let task = resolveTask()
         let (model, hidden, activation) = resolveModel(task: task)
-        let (optimizer, batchSize) = resolveOptimizer(model: model)
+        let (optimizer, requestedBatchSize) = resolveOptimizer(model: model)
+        var batchSize = requestedBatchSize
         let (momentum, nesterov) = resolveMomentum(optimizer: optimizer)
         let epochs = request.epochs ?? (model == .mlp ? TrainingDefaults.mlpEpochs : TrainingDefaults.epochs(optimizer))
         if epochs < 1 || epochs > limits.maxEpochs { problem("epochs", "must be between 1 and \(limits.maxEpochs)") }
@@ -73,6 +74,9 @@ private struct PlanResolver {
         if !ModelName.isValid(name) { problem("name", "must be 1-64 characters of A-Z a-z 0-9 . _ -") }
 
         guard problems.isEmpty else { throw ValidationError(problems: problems) }
+        // A batch larger than the training rows is one full pass per step: clipped to the rows, as scikit-learn
+        // does, and the plan records the size that runs.
+        if batchSize > 0 { batchSize = min(batchSize, trainingRows(task: task, options: splitOptions)) }
         return TrainingPlan(
             name: name, dataset: datasetName, task: task, model: model, optimizer: optimizer, epochs: epochs,
             batchSize: batchSize, learningRate: learningRate, schedule: schedule, regularization: regularization,
