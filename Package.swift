@@ -10,6 +10,7 @@ import PackageDescription
 //   LogitServing  the prediction pipeline: a stored version's Predictor (check, transform, score, rank)
 //   LogitJobs     training jobs: request validation, the scheduler actor, the runner
 //   LogitPictures a version's pictures (weights, mean images, misclassified digits) as PNG
+//   LogitAPI      the JSON shapes of the API's answers, Codable, for the server and its Swift clients (the tests)
 //   LogitServer   HTTP: Hummingbird application, controllers, configuration
 //   logit         thin command-line executable (swift-argument-parser)
 let swiftSettings: [SwiftSetting] = [
@@ -143,6 +144,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LogitAPI",
+            dependencies: ["LogitCore", "LogitStore", "LogitServing", "LogitJobs"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LogitPictures",
             dependencies: ["LogitCore", "LogitData", "LogitImaging", "LogitStore", "LogitServing", "LogitJobs"],
             swiftSettings: swiftSettings
@@ -159,6 +165,7 @@ let package = Package(
             name: "LogitServer",
             dependencies: [
                 "LogitCore", "LogitData", "LogitStore", "LogitServing", "LogitJobs", "LogitImaging", "LogitPictures",
+                "LogitAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -203,6 +210,7 @@ let package = Package(
             name: "LogitServerTests",
             dependencies: [
                 "LogitServer",
+                "LogitAPI",
                 "LogitServing",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import LogitAPI
 import HTTPTypes
 import LogitCore
 import LogitServer

@@ -1,4 +1,5 @@
 import Foundation
+import LogitAPI
 import LogitCore
 import LogitStore
 import NIOCore

@@ -1,21 +1,11 @@
 import Foundation
+import LogitAPI
 import Hummingbird
 import NIOCore
 
-/// How the API writes JSON: ISO 8601 UTC timestamps with milliseconds, and object keys in sorted order, so the same
-/// answer is the same bytes every time (JSONEncoder's own order can change from one run to the next).
+/// Reading request bodies, and writing answers with the API's JSON settings (`APIJSON`).
 package enum APICoding {
-    package static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-        }
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return encoder
-    }()
+    package static var encoder: JSONEncoder { APIJSON.encoder }
 
     /// Reads and decodes a JSON body, refusing bodies over `limit` bytes (413) and non-JSON content types (415).
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {

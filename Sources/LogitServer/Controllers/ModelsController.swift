@@ -1,4 +1,5 @@
 import Foundation
+import LogitAPI
 import Hummingbird
 import NIOCore
 import LogitCore

@@ -1,4 +1,5 @@
 import Hummingbird
+import LogitAPI
 import LogitCore
 import LogitJobs
 import LogitServing

@@ -1,14 +1,17 @@
 import Foundation
-import Hummingbird
-import NIOCore
 import LogitCore
 import LogitJobs
+import LogitServing
 import LogitStore
 
-struct AliasRequest: Decodable {
-    var version: Int
+public struct AliasRequest: Decodable, Sendable {
+    public var version: Int
+
+    public init(version: Int) {
+        self.version = version
+    }
     enum CodingKeys: String, CodingKey, CaseIterable { case version }
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         version = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .version)
     }

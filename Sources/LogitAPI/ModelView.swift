@@ -4,15 +4,15 @@ import LogitJobs
 import LogitServing
 import LogitStore
 
-struct ModelView: Encodable {
-    var name: String
-    var latestVersion: Int?
-    var aliases: [String: Int]
-    var createdAt: Date
-    var versions: [VersionView]?
-    var versionCount: Int
+public struct ModelView: Codable, Sendable {
+    public var name: String
+    public var latestVersion: Int?
+    public var aliases: [String: Int]
+    public var createdAt: Date
+    public var versions: [VersionView]?
+    public var versionCount: Int
 
-    init(_ summary: ModelSummary, includeVersions: Bool) {
+    public init(_ summary: ModelSummary, includeVersions: Bool) {
         name = summary.name
         latestVersion = summary.latestVersion
         aliases = summary.aliases

@@ -4,37 +4,37 @@ import LogitJobs
 import LogitServing
 import LogitStore
 
-struct VersionView: Encodable {
-    var name: String
-    var version: Int
-    var kind: ModelKind
-    var classes: [ClassLabel]
-    var input: InputDescription
-    var preprocessing: Preprocessing
-    var dataset: String
-    var hyperparameters: TrainingPlan?
-    var metrics: MetricsSummary?
-    var trainingSeconds: Double
-    var stopReason: String
-    var epochsCompleted: Int
-    var bestEpoch: Double?
-    var hiddenUnits: Int?
-    var activation: Activation?
-    var jobId: String?
-    var createdAt: Date
-    var aliases: [String]
+public struct VersionView: Codable, Sendable {
+    public var name: String
+    public var version: Int
+    public var kind: ModelKind
+    public var classes: [ClassLabel]
+    public var input: InputDescription
+    public var preprocessing: Preprocessing
+    public var dataset: String
+    public var hyperparameters: TrainingPlan?
+    public var metrics: MetricsSummary?
+    public var trainingSeconds: Double
+    public var stopReason: String
+    public var epochsCompleted: Int
+    public var bestEpoch: Double?
+    public var hiddenUnits: Int?
+    public var activation: Activation?
+    public var jobId: String?
+    public var createdAt: Date
+    public var aliases: [String]
 
-    struct MetricsSummary: Encodable {
-        var accuracy: Double
-        var logLoss: Double
-        var count: Int
+    public struct MetricsSummary: Codable, Sendable {
+        public var accuracy: Double
+        public var logLoss: Double
+        public var count: Int
         enum CodingKeys: String, CodingKey {
             case accuracy, count
             case logLoss = "log_loss"
         }
     }
 
-    init(_ metadata: ModelVersionMetadata, aliases: [String]) {
+    public init(_ metadata: ModelVersionMetadata, aliases: [String]) {
         name = metadata.name
         version = metadata.version
         kind = metadata.kind

@@ -4,24 +4,24 @@ import LogitJobs
 import LogitServing
 import LogitStore
 
-struct JobView: Encodable {
-    struct Progress: Encodable {
-        var epoch: Double
-        var epochs: Int
-        var fraction: Double
+public struct JobView: Codable, Sendable {
+    public struct Progress: Codable, Sendable {
+        public var epoch: Double
+        public var epochs: Int
+        public var fraction: Double
     }
 
-    var id: String
-    var status: JobStatus
-    var progress: Progress
-    var model: ModelReference?
-    var error: String?
-    var createdAt: Date
-    var startedAt: Date?
-    var finishedAt: Date?
-    var request: TrainingPlan?
+    public var id: String
+    public var status: JobStatus
+    public var progress: Progress
+    public var model: ModelReference?
+    public var error: String?
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var request: TrainingPlan?
 
-    init(_ job: JobRecord) {
+    public init(_ job: JobRecord) {
         id = job.id
         status = job.status
         let epoch = job.status == .succeeded ? Double(job.epochs) : job.progressEpoch
@@ -43,7 +43,7 @@ struct JobView: Encodable {
     }
 
     // Absent optionals are written as null: every field of a job is always present (`Job` in public/openapi.yaml).
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
         try c.encode(status, forKey: .status)
