@@ -57,7 +57,7 @@ public final class DatasetRegistry: @unchecked Sendable {
     public var names: [String] { entries.map(\.name) }
 
     /// Names of data sets: 1-64 characters of A-Z a-z 0-9 . _ -, and not "." or ".." (they are folder names, and
-    /// appear in URL paths). Models' names follow the same characters (LogitStore's `ModelName`).
+    /// appear in URL paths). Models are named by the same rule (LogitStore's `ModelName`).
     public static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count) && name != "." && name != ".."
             && name.utf8.allSatisfy { byte in
