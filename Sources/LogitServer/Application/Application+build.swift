@@ -59,8 +59,8 @@ private func eventLoopPredictions(_ configuration: AppConfiguration, services: A
 }
 
 /// The routes of the service (see public/openapi.yaml).
-func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
-    let router = Router()
+func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
     let configuration = services.configuration
     // Outermost first: request id, metrics and logs see every answer, errors included.
     router.add(middleware: RequestIdMiddleware())
@@ -74,6 +74,7 @@ func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
     }
     router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, protectReads: configuration.protectReads))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true))
+    // Routes come after all the middleware: the router applies middleware only to routes added after it.
     router.get("metrics") { _, _ in
         let counts = try await services.store.jobCounts()
         services.metrics.refresh(
@@ -84,7 +85,7 @@ func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
             body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.registry.emitToBuffer())))
     }
     let limit = services.configuration.maxBodyBytes
-    HealthController(store: services.store, draining: services.draining).addRoutes(to: router.group("healthz"))
+    router.addRoutes(HealthController(store: services.store, draining: services.draining).endpoints, atPath: "/healthz")
     JobsController(
         store: services.store, scheduler: services.scheduler, datasets: services.datasets,
         limits: configuration.trainingLimits, maxBodyBytes: limit
