@@ -86,10 +86,10 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     }
     let limit = services.configuration.maxBodyBytes
     router.addRoutes(HealthController(store: services.store, draining: services.draining).endpoints, atPath: "/healthz")
-    JobsController(
+    router.addRoutes(JobsController(
         store: services.store, scheduler: services.scheduler, datasets: services.datasets,
         limits: configuration.trainingLimits, maxBodyBytes: limit
-    ).addRoutes(to: router)
+    ).endpoints)
     ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
                      maxUploadBytes: services.configuration.maxUploadBytes)
         .addRoutes(to: router.group("models"))
