@@ -90,9 +90,9 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
         store: services.store, scheduler: services.scheduler, datasets: services.datasets,
         limits: configuration.trainingLimits, maxBodyBytes: limit
     ).endpoints)
-    ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
-                     maxUploadBytes: services.configuration.maxUploadBytes)
-        .addRoutes(to: router.group("models"))
+    router.addRoutes(ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
+                                      maxUploadBytes: services.configuration.maxUploadBytes).endpoints,
+                     atPath: "/models")
     ImagesController(store: services.store, datasets: services.datasets).addRoutes(to: router.group("models"))
     let predictions = PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
                                       maxBatchInstances: configuration.maxBatchInstances)
