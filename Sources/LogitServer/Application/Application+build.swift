@@ -93,7 +93,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     router.addRoutes(ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
                                       maxUploadBytes: services.configuration.maxUploadBytes).endpoints,
                      atPath: "/models")
-    ImagesController(store: services.store, datasets: services.datasets).addRoutes(to: router.group("models"))
+    router.addRoutes(ImagesController(store: services.store, datasets: services.datasets).endpoints, atPath: "/models")
     let predictions = PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
                                       maxBatchInstances: configuration.maxBatchInstances)
     predictions.addRoutes(to: router)
