@@ -99,8 +99,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     predictions.addRoutes(to: router)
     InferenceProtocolController(store: services.store, cache: services.cache, predictions: predictions,
                                 draining: services.draining, maxBodyBytes: limit).addRoutes(to: router.group("v2"))
-    DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)
-        .addRoutes(to: router)
+    router.addRoutes(DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)
+        .endpoints, atPath: "/datasets")
     return router
 }
 
