@@ -96,7 +96,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     router.addRoutes(ImagesController(store: services.store, datasets: services.datasets).endpoints, atPath: "/models")
     let predictions = PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
                                       maxBatchInstances: configuration.maxBatchInstances)
-    predictions.addRoutes(to: router)
+    router.addRoutes(predictions.endpoints)
     InferenceProtocolController(store: services.store, cache: services.cache, predictions: predictions,
                                 draining: services.draining, maxBodyBytes: limit).addRoutes(to: router.group("v2"))
     router.addRoutes(DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)
