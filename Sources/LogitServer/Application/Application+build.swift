@@ -97,8 +97,9 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let predictions = PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
                                       maxBatchInstances: configuration.maxBatchInstances)
     router.addRoutes(predictions.endpoints)
-    InferenceProtocolController(store: services.store, cache: services.cache, predictions: predictions,
-                                draining: services.draining, maxBodyBytes: limit).addRoutes(to: router.group("v2"))
+    router.addRoutes(InferenceProtocolController(store: services.store, cache: services.cache, predictions: predictions,
+                                                 draining: services.draining, maxBodyBytes: limit).endpoints,
+                     atPath: "/v2")
     router.addRoutes(DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)
         .endpoints, atPath: "/datasets")
     return router
