@@ -75,15 +75,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, protectReads: configuration.protectReads))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true))
     // Routes come after all the middleware: the router applies middleware only to routes added after it.
-    router.get("metrics") { _, _ in
-        let counts = try await services.store.jobCounts()
-        services.metrics.refresh(
-            jobCounts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
-            queueDepth: await services.scheduler.queueDepth)
-        return Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.registry.emitToBuffer())))
-    }
+    router.addRoutes(MetricsController(store: services.store, scheduler: services.scheduler, metrics: services.metrics)
+        .endpoints, atPath: "/metrics")
     let limit = services.configuration.maxBodyBytes
     router.addRoutes(HealthController(store: services.store, draining: services.draining).endpoints, atPath: "/healthz")
     router.addRoutes(JobsController(
