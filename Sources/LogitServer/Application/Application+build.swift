@@ -74,27 +74,30 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     }
     router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, protectReads: configuration.protectReads))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true))
-    // Routes come after all the middleware: the router applies middleware only to routes added after it.
-    router.addRoutes(MetricsController(store: services.store, scheduler: services.scheduler, metrics: services.metrics)
-        .endpoints, atPath: "/metrics")
-    let limit = services.configuration.maxBodyBytes
-    router.addRoutes(HealthController(store: services.store, draining: services.draining).endpoints, atPath: "/healthz")
-    router.addRoutes(JobsController(
-        store: services.store, scheduler: services.scheduler, datasets: services.datasets,
-        limits: configuration.trainingLimits, maxBodyBytes: limit
-    ).endpoints)
-    router.addRoutes(ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
-                                      maxUploadBytes: services.configuration.maxUploadBytes).endpoints,
-                     atPath: "/models")
-    router.addRoutes(ImagesController(store: services.store, datasets: services.datasets).endpoints, atPath: "/models")
+    let limit = configuration.maxBodyBytes
+    let metrics = MetricsController(store: services.store, scheduler: services.scheduler, metrics: services.metrics)
+    let health = HealthController(store: services.store, draining: services.draining)
+    let jobs = JobsController(store: services.store, scheduler: services.scheduler, datasets: services.datasets,
+                              limits: configuration.trainingLimits, maxBodyBytes: limit)
+    let models = ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
+                                  maxUploadBytes: configuration.maxUploadBytes)
+    let images = ImagesController(store: services.store, datasets: services.datasets)
     let predictions = PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
-                                      maxBatchInstances: configuration.maxBatchInstances)
+                                        maxBatchInstances: configuration.maxBatchInstances)
+    let inferenceProtocol = InferenceProtocolController(
+        store: services.store, cache: services.cache, predictions: predictions, draining: services.draining,
+        maxBodyBytes: limit)
+    let datasets = DatasetsController(datasets: services.datasets, maxUploadBytes: configuration.maxUploadBytes)
+    // Routes come after all the middleware: the router applies middleware only to routes added after it.
+    router.addRoutes(metrics.endpoints, atPath: "/metrics")
+    router.addRoutes(health.endpoints, atPath: "/healthz")
+    // Jobs and predictions span several top-level paths (/train and /jobs; /predict and /models/.../predict).
+    router.addRoutes(jobs.endpoints)
+    router.addRoutes(models.endpoints, atPath: "/models")
+    router.addRoutes(images.endpoints, atPath: "/models")
     router.addRoutes(predictions.endpoints)
-    router.addRoutes(InferenceProtocolController(store: services.store, cache: services.cache, predictions: predictions,
-                                                 draining: services.draining, maxBodyBytes: limit).endpoints,
-                     atPath: "/v2")
-    router.addRoutes(DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)
-        .endpoints, atPath: "/datasets")
+    router.addRoutes(inferenceProtocol.endpoints, atPath: "/v2")
+    router.addRoutes(datasets.endpoints, atPath: "/datasets")
     return router
 }
 
