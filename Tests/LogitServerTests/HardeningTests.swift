@@ -14,9 +14,15 @@ import Testing
             _ = try await client.waitForJob(try await client.submit(smallJob))
             for _ in 0..<3 { _ = try await client.request(.post, "/predict", try examplePixels(7)) }
             _ = try await client.request(.post, "/predict", #"{"pixels":[1]}"#)
+            _ = try await client.request(.get, "/models/small/versions/1")
+            _ = try await client.request(.get, "/v2")
             let text = String(buffer: try await client.request(.get, "/metrics").body)
             #expect(text.contains(#"logit_http_requests_total{method="POST",route="/predict",status="200"} 3"#))
             #expect(text.contains(#"logit_http_requests_total{method="POST",route="/predict",status="400"} 1"#))
+            // Routes are labelled by their path as the router names it, prefix and captures included.
+            #expect(text.contains(
+                #"logit_http_requests_total{method="GET",route="/models/{name}/versions/{version}",status="200"} 1"#))
+            #expect(text.contains(#"logit_http_requests_total{method="GET",route="/v2",status="200"} 1"#))
             #expect(text.contains(#"logit_predictions_total{model="small",version="1"} 3"#))
             #expect(text.contains(#"logit_jobs{state="succeeded"} 1"#))
             #expect(text.contains("logit_job_queue_depth 0"))

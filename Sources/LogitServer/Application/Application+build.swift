@@ -61,8 +61,8 @@ private func eventLoopPredictions(_ configuration: AppConfiguration, services: A
 }
 
 /// The routes of the service (see public/openapi.yaml).
-func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
-    let router = Router()
+func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
     let configuration = services.configuration
     // Outermost first: request id, metrics and logs see every answer, errors included.
     router.add(middleware: RequestIdMiddleware())
@@ -76,32 +76,30 @@ func buildRouter(_ services: AppServices) -> Router<BasicRequestContext> {
     }
     router.add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, protectReads: configuration.protectReads))
     router.add(middleware: FileMiddleware(configuration.publicDirectory, searchForIndexHtml: true))
-    router.get("metrics") { _, _ in
-        let counts = try await services.store.jobCounts()
-        services.metrics.refresh(
-            jobCounts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
-            queueDepth: await services.scheduler.queueDepth)
-        return Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.registry.emitToBuffer())))
-    }
-    let limit = services.configuration.maxBodyBytes
-    HealthController(store: services.store, draining: services.draining).addRoutes(to: router.group("healthz"))
-    JobsController(
-        store: services.store, scheduler: services.scheduler, datasets: services.datasets,
-        limits: configuration.trainingLimits, maxBodyBytes: limit
-    ).addRoutes(to: router)
-    ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
-                     maxUploadBytes: services.configuration.maxUploadBytes)
-        .addRoutes(to: router.group("models"))
-    ImagesController(store: services.store, datasets: services.datasets).addRoutes(to: router.group("models"))
+    let limit = configuration.maxBodyBytes
+    let metrics = MetricsController(store: services.store, scheduler: services.scheduler, metrics: services.metrics)
+    let health = HealthController(store: services.store, draining: services.draining)
+    let jobs = JobsController(store: services.store, scheduler: services.scheduler, datasets: services.datasets,
+                              limits: configuration.trainingLimits, maxBodyBytes: limit)
+    let models = ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
+                                  maxUploadBytes: configuration.maxUploadBytes)
+    let images = ImagesController(store: services.store, datasets: services.datasets)
     let predictions = PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
-                                      maxBatchInstances: configuration.maxBatchInstances)
-    predictions.addRoutes(to: router)
-    InferenceProtocolController(store: services.store, cache: services.cache, predictions: predictions,
-                                draining: services.draining, maxBodyBytes: limit).addRoutes(to: router.group("v2"))
-    DatasetsController(datasets: services.datasets, maxUploadBytes: services.configuration.maxUploadBytes)
-        .addRoutes(to: router)
+                                        maxBatchInstances: configuration.maxBatchInstances)
+    let inferenceProtocol = InferenceProtocolController(
+        store: services.store, cache: services.cache, predictions: predictions, draining: services.draining,
+        maxBodyBytes: limit)
+    let datasets = DatasetsController(datasets: services.datasets, maxUploadBytes: configuration.maxUploadBytes)
+    // Routes come after all the middleware: the router applies middleware only to routes added after it.
+    router.addRoutes(metrics.endpoints, atPath: "/metrics")
+    router.addRoutes(health.endpoints, atPath: "/healthz")
+    // Jobs and predictions span several top-level paths (/train and /jobs; /predict and /models/.../predict).
+    router.addRoutes(jobs.endpoints)
+    router.addRoutes(models.endpoints, atPath: "/models")
+    router.addRoutes(images.endpoints, atPath: "/models")
+    router.addRoutes(predictions.endpoints)
+    router.addRoutes(inferenceProtocol.endpoints, atPath: "/v2")
+    router.addRoutes(datasets.endpoints, atPath: "/datasets")
     return router
 }
 

@@ -8,19 +8,25 @@ struct HealthController {
     let store: any ModelStore
     let draining: DrainingFlag
 
-    func addRoutes(to group: RouterGroup<some RequestContext>) {
-        group.get("live") { _, _ in JSONResponse(["status": "ok"]) }
-        group.get("ready") { _, _ in
-            if draining.isDraining {
-                throw APIError(.serviceUnavailable, code: "DRAINING", "the service is shutting down")
-            }
-            do {
-                _ = try await store.jobs(limit: 1)
-            } catch {
-                throw APIError(.serviceUnavailable, code: "DATABASE_UNAVAILABLE", "the database does not answer")
-            }
-            return JSONResponse(["status": "ready"])
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get("live", use: live)
+            .get("ready", use: ready)
+    }
+
+    @Sendable func live(request: Request, context: AppRequestContext) async throws -> JSONResponse<[String: String]> {
+        JSONResponse(["status": "ok"])
+    }
+
+    @Sendable func ready(request: Request, context: AppRequestContext) async throws -> JSONResponse<[String: String]> {
+        if draining.isDraining {
+            throw APIError(.serviceUnavailable, code: "DRAINING", "the service is shutting down")
         }
+        do {
+            _ = try await store.jobs(limit: 1)
+        } catch {
+            throw APIError(.serviceUnavailable, code: "DATABASE_UNAVAILABLE", "the database does not answer")
+        }
+        return JSONResponse(["status": "ready"])
     }
 }
-

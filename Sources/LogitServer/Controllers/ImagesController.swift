@@ -12,38 +12,45 @@ struct ImagesController {
     let store: any ModelStore
     let datasets: DatasetRegistry
 
-    func addRoutes(to group: RouterGroup<some RequestContext>) {
-        group.get(":name/versions/:version/weights.png") { request, context in
-            let query = request.uri.queryParameters
-            var options = TileGridOptions()
-            options.scale = try Self.integer(query, "scale", default: 8, in: 1...32)
-            if let name = query.get("colormap") {
-                guard let colormap = Colormap(rawValue: name) else {
-                    throw APIError.badRequest("colormap is 'diverging' or 'gray'", code: "INVALID_COLORMAP")
-                }
-                options.colormap = colormap
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .get(":name/versions/:version/weights.png", use: weightsImage)
+            .get(":name/versions/:version/mean-images.png", use: meanImages)
+            .get(":name/versions/:version/misclassified.png", use: misclassifiedImages)
+    }
+
+    @Sendable func weightsImage(request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var options = TileGridOptions()
+        options.scale = try Self.integer(query, "scale", default: 8, in: 1...32)
+        if let name = query.get("colormap") {
+            guard let colormap = Colormap(rawValue: name) else {
+                throw APIError.badRequest("colormap is 'diverging' or 'gray'", code: "INVALID_COLORMAP")
             }
-            let version = try await load(context)
-            let only = query.get("class")
-            let chosen = options
-            return try Self.png(try await offload { try ModelImages.weights(version, options: chosen, only: only) })
+            options.colormap = colormap
         }
-        group.get(":name/versions/:version/mean-images.png") { request, context in
-            let scale = try Self.integer(request.uri.queryParameters, "scale", default: 4, in: 1...16)
-            let version = try await load(context)
-            let datasets = self.datasets
-            return try Self.png(try await offload { try ModelImages.meanImages(version, datasets: datasets, scale: scale) })
-        }
-        group.get(":name/versions/:version/misclassified.png") { request, context in
-            let query = request.uri.queryParameters
-            let limit = try Self.integer(query, "limit", default: 36, in: 1...400)
-            let scale = try Self.integer(query, "scale", default: 3, in: 1...16)
-            let version = try await load(context)
-            let datasets = self.datasets
-            return try Self.png(try await offload {
-                try ModelImages.misclassified(version, datasets: datasets, limit: limit, scale: scale)
-            })
-        }
+        let version = try await load(context)
+        let only = query.get("class")
+        let chosen = options
+        return try Self.png(try await offload { try ModelImages.weights(version, options: chosen, only: only) })
+    }
+
+    @Sendable func meanImages(request: Request, context: AppRequestContext) async throws -> Response {
+        let scale = try Self.integer(request.uri.queryParameters, "scale", default: 4, in: 1...16)
+        let version = try await load(context)
+        let datasets = self.datasets
+        return try Self.png(try await offload { try ModelImages.meanImages(version, datasets: datasets, scale: scale) })
+    }
+
+    @Sendable func misclassifiedImages(request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let limit = try Self.integer(query, "limit", default: 36, in: 1...400)
+        let scale = try Self.integer(query, "scale", default: 3, in: 1...16)
+        let version = try await load(context)
+        let datasets = self.datasets
+        return try Self.png(try await offload {
+            try ModelImages.misclassified(version, datasets: datasets, limit: limit, scale: scale)
+        })
     }
 
     private func load(_ context: some RequestContext) async throws -> ModelVersion {

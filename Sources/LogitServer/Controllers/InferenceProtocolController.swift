@@ -15,29 +15,55 @@ struct InferenceProtocolController {
     let draining: DrainingFlag
     let maxBodyBytes: Int
 
-    func addRoutes(to v2: RouterGroup<some RequestContext>) {
-        v2.get { _, _ in JSONResponse(ServerMetadata()) }
-        v2.get("health/live") { _, _ in JSONResponse(["live": true]) }
-        v2.get("health/ready") { _, _ in
-            if draining.isDraining { throw APIError(.serviceUnavailable, code: "DRAINING", "the service is shutting down") }
-            return JSONResponse(["ready": true])
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+            .get(use: serverMetadata)
+            .get("health/live", use: live)
+            .get("health/ready", use: ready)
+        // A model's routes answer for its latest version, or for the version the path names.
+        for model in ["models/:name", "models/:name/versions/:version"] {
+            routes
+                .get(RouterPath(model), use: modelMetadata)
+                .get(RouterPath(model + "/ready"), use: modelReady)
+                .post(RouterPath(model + "/infer"), use: infer)
         }
-        for prefix in ["models/:name", "models/:name/versions/:version"] {
-            v2.get(RouterPath(prefix)) { _, context in
-                let predictor = try await predictor(for: context)
-                let summary = try await store.model(named: predictor.metadata.name)
-                return JSONResponse(ModelMetadata(predictor, versions: summary?.versions.map { String($0.version) } ?? []))
-            }
-            v2.get(RouterPath(prefix + "/ready")) { _, context in
-                _ = try await predictor(for: context)
-                return JSONResponse(["ready": true])
-            }
-            v2.post(RouterPath(prefix + "/infer")) { request, context in
-                let predictor = try await predictor(for: context)
-                let body = try await APICoding.decode(InferRequest.self, from: request, limit: maxBodyBytes)
-                return try infer(body, with: predictor)
-            }
-        }
+        return routes
+    }
+
+    @Sendable func serverMetadata(request: Request, context: AppRequestContext) async throws
+        -> JSONResponse<ServerMetadata>
+    {
+        JSONResponse(ServerMetadata())
+    }
+
+    @Sendable func live(request: Request, context: AppRequestContext) async throws -> JSONResponse<[String: Bool]> {
+        JSONResponse(["live": true])
+    }
+
+    @Sendable func ready(request: Request, context: AppRequestContext) async throws -> JSONResponse<[String: Bool]> {
+        if draining.isDraining { throw APIError(.serviceUnavailable, code: "DRAINING", "the service is shutting down") }
+        return JSONResponse(["ready": true])
+    }
+
+    @Sendable func modelMetadata(request: Request, context: AppRequestContext) async throws
+        -> JSONResponse<ModelMetadata>
+    {
+        let predictor = try await predictor(for: context)
+        let summary = try await store.model(named: predictor.metadata.name)
+        return JSONResponse(ModelMetadata(predictor, versions: summary?.versions.map { String($0.version) } ?? []))
+    }
+
+    @Sendable func modelReady(request: Request, context: AppRequestContext) async throws
+        -> JSONResponse<[String: Bool]>
+    {
+        _ = try await predictor(for: context)
+        return JSONResponse(["ready": true])
+    }
+
+    @Sendable func infer(request: Request, context: AppRequestContext) async throws -> JSONResponse<InferResponse> {
+        let predictor = try await predictor(for: context)
+        let body = try await APICoding.decode(InferRequest.self, from: request, limit: maxBodyBytes)
+        return try answer(body, with: predictor)
     }
 
     private func predictor(for context: some RequestContext) async throws -> Predictor {
@@ -51,7 +77,7 @@ struct InferenceProtocolController {
         return try await cache.predictor(name: name, reference: reference ?? .latest)
     }
 
-    private func infer(_ body: InferRequest, with predictor: Predictor) throws -> JSONResponse<InferResponse> {
+    private func answer(_ body: InferRequest, with predictor: Predictor) throws -> JSONResponse<InferResponse> {
         guard body.inputs.count == 1, let input = body.inputs.first else {
             throw APIError.badRequest("send exactly one input tensor, [N, \(predictor.metadata.featureCount)]", code: "INVALID_INPUT")
         }

@@ -15,50 +15,62 @@ struct JobsController {
     let limits: TrainingLimits
     let maxBodyBytes: Int
 
-    func addRoutes(to router: Router<some RequestContext>) {
-        router.post("train") { request, _ in
-            let body = try await APICoding.decode(TrainRequest.self, from: request, limit: maxBodyBytes)
-            let plan = try await TrainingPlan.resolve(
-                body, limits: limits, datasetNames: datasets.names,
-                loadDataset: { name in try await datasets.loaded(name) })
-            let job = try await scheduler.submit(plan)
-            return JSONResponse(["job": JobView(job)], status: .accepted, headers: [.location: "/jobs/\(job.id)"])
-        }
-        router.get("train/defaults") { _, _ in JSONResponse(TrainingDefaultsView()) }
-        let jobs = router.group("jobs")
-        jobs.get { request, _ in
-            let text = request.uri.queryParameters.get("limit")
-            let limit = text.map { Int($0) ?? 0 } ?? 100
-            guard (1...1000).contains(limit) else {
-                throw APIError.badRequest("'limit' must be between 1 and 1000", code: "INVALID_LIMIT")
-            }
-            return JSONResponse(["jobs": try await store.jobs(limit: limit).map(JobView.init)])
-        }
-        jobs.get(":id") { _, context in
-            JSONResponse(JobView(try await job(context)))
-        }
-        jobs.post(":id/cancel") { _, context in
-            let id = try context.parameters.require("id")
-            switch try await scheduler.cancel(id: id) {
-            case .cancelled(let job): return JSONResponse(JobView(job))
-            case .alreadyFinished(let job):
-                throw APIError(.conflict, code: "JOB_FINISHED", "job \(id) has already finished as \(job.status.rawValue)")
-            case .unknown: throw StoreError.unknownJob(id)
-            }
-        }
-        jobs.get(":id/events") { _, context in
-            try await events(context)
-        }
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("train", use: submit)
+            .get("train/defaults", use: defaults)
+            .get("jobs", use: list)
+            .get("jobs/:id", use: show)
+            .post("jobs/:id/cancel", use: cancel)
+            .get("jobs/:id/events", use: events)
     }
 
-    private func job(_ context: some RequestContext) async throws -> JobRecord {
+    @Sendable func submit(request: Request, context: AppRequestContext) async throws
+        -> JSONResponse<[String: JobView]>
+    {
+        let body = try await APICoding.decode(TrainRequest.self, from: request, limit: maxBodyBytes)
+        let plan = try await TrainingPlan.resolve(
+            body, limits: limits, datasetNames: datasets.names,
+            loadDataset: { name in try await datasets.loaded(name) })
+        let job = try await scheduler.submit(plan)
+        return JSONResponse(["job": JobView(job)], status: .accepted, headers: [.location: "/jobs/\(job.id)"])
+    }
+
+    @Sendable func defaults(request: Request, context: AppRequestContext) async throws
+        -> JSONResponse<TrainingDefaultsView>
+    {
+        JSONResponse(TrainingDefaultsView())
+    }
+
+    @Sendable func list(request: Request, context: AppRequestContext) async throws
+        -> JSONResponse<[String: [JobView]]>
+    {
+        let text = request.uri.queryParameters.get("limit")
+        let limit = text.map { Int($0) ?? 0 } ?? 100
+        guard (1...1000).contains(limit) else {
+            throw APIError.badRequest("'limit' must be between 1 and 1000", code: "INVALID_LIMIT")
+        }
+        return JSONResponse(["jobs": try await store.jobs(limit: limit).map(JobView.init)])
+    }
+
+    @Sendable func show(request: Request, context: AppRequestContext) async throws -> JSONResponse<JobView> {
         let id = try context.parameters.require("id")
         guard let job = try await store.job(id: id) else { throw StoreError.unknownJob(id) }
-        return job
+        return JSONResponse(JobView(job))
+    }
+
+    @Sendable func cancel(request: Request, context: AppRequestContext) async throws -> JSONResponse<JobView> {
+        let id = try context.parameters.require("id")
+        switch try await scheduler.cancel(id: id) {
+        case .cancelled(let job): return JSONResponse(JobView(job))
+        case .alreadyFinished(let job):
+            throw APIError(.conflict, code: "JOB_FINISHED", "job \(id) has already finished as \(job.status.rawValue)")
+        case .unknown: throw StoreError.unknownJob(id)
+        }
     }
 
     /// Server-sent events: every curve point recorded so far, then new ones as they arrive, then the final status.
-    private func events(_ context: some RequestContext) async throws -> Response {
+    @Sendable func events(request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         // Subscribe before reading the job, so nothing that happens in between is missed.
         let live = await scheduler.events(jobId: id)

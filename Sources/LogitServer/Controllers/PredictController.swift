@@ -12,32 +12,39 @@ struct PredictController {
     let maxBodyBytes: Int
     let maxBatchInstances: Int
 
-    func addRoutes(to router: Router<some RequestContext>) {
-        router.post("predict") { request, context in
-            let buffer = try await APICoding.jsonBody(of: request, limit: maxBodyBytes)
-            if let simple = buffer.withUnsafeReadableBytes(PixelBody.parse) {
-                try Self.checkName(simple.model)
-                return try predictOne(simple.pixels, with: try await cache.predictor(name: simple.model, reference: simple.version))
-            }
-            let body = try APICoding.decode(PredictRequest.self, from: buffer)
-            try Self.checkName(body.model)
-            let predictor = try await cache.predictor(name: body.model, reference: body.version)
-            return try predict(body, with: predictor).response(from: request, context: context)
+    var endpoints: RouteCollection<AppRequestContext> {
+        RouteCollection(context: AppRequestContext.self)
+            .post("predict", use: predict)
+            .post("models/:name/versions/:version/predict", use: predictWithVersion)
+    }
+
+    /// The default model, or the one the body names.
+    @Sendable func predict(request: Request, context: AppRequestContext) async throws -> Response {
+        let buffer = try await APICoding.jsonBody(of: request, limit: maxBodyBytes)
+        if let simple = buffer.withUnsafeReadableBytes(PixelBody.parse) {
+            try Self.checkName(simple.model)
+            return try predictOne(simple.pixels, with: try await cache.predictor(name: simple.model, reference: simple.version))
         }
-        router.post("models/:name/versions/:version/predict") { request, context in
-            let (name, reference) = try ModelsController.versionPath(context)
-            let buffer = try await APICoding.jsonBody(of: request, limit: maxBodyBytes)
-            if let simple = buffer.withUnsafeReadableBytes(PixelBody.parse), simple.model == nil, simple.version == nil {
-                return try predictOne(simple.pixels, with: try await cache.predictor(name: name, reference: reference))
-            }
-            let body = try APICoding.decode(PredictRequest.self, from: buffer)
-            if body.model != nil || body.version != nil {
-                throw APIError.badRequest("the path names the model: leave 'model' and 'version' out of the body",
-                                          code: "MODEL_IN_PATH_AND_BODY")
-            }
-            return try predict(body, with: try await cache.predictor(name: name, reference: reference))
-                .response(from: request, context: context)
+        let body = try APICoding.decode(PredictRequest.self, from: buffer)
+        try Self.checkName(body.model)
+        let predictor = try await cache.predictor(name: body.model, reference: body.version)
+        return try answer(body, with: predictor).response(from: request, context: context)
+    }
+
+    /// The version the path names; the body must not name one too.
+    @Sendable func predictWithVersion(request: Request, context: AppRequestContext) async throws -> Response {
+        let (name, reference) = try ModelsController.versionPath(context)
+        let buffer = try await APICoding.jsonBody(of: request, limit: maxBodyBytes)
+        if let simple = buffer.withUnsafeReadableBytes(PixelBody.parse), simple.model == nil, simple.version == nil {
+            return try predictOne(simple.pixels, with: try await cache.predictor(name: name, reference: reference))
         }
+        let body = try APICoding.decode(PredictRequest.self, from: buffer)
+        if body.model != nil || body.version != nil {
+            throw APIError.badRequest("the path names the model: leave 'model' and 'version' out of the body",
+                                      code: "MODEL_IN_PATH_AND_BODY")
+        }
+        return try answer(body, with: try await cache.predictor(name: name, reference: reference))
+            .response(from: request, context: context)
     }
 
     private static func checkName(_ name: String?) throws {
@@ -81,7 +88,7 @@ struct PredictController {
         return predictions
     }
 
-    private func predict(_ body: PredictRequest, with predictor: Predictor) throws -> JSONResponse<PredictionsView> {
+    private func answer(_ body: PredictRequest, with predictor: Predictor) throws -> JSONResponse<PredictionsView> {
         let instances: [[Float]]
         switch (body.pixels, body.instances) {
         case (let pixels?, nil): instances = [pixels]
