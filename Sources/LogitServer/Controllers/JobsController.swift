@@ -22,7 +22,7 @@ struct JobsController {
                 body, limits: limits, datasetNames: datasets.names,
                 loadDataset: { name in try await datasets.loaded(name) })
             let job = try await scheduler.submit(plan)
-            return JSONResponse(["job": JobView(job)], status: .accepted, headers: [.location: "/jobs/\(job.id)"])
+            return JSONResponse(AcceptedJobView(job: JobView(job)), status: .accepted, headers: [.location: "/jobs/\(job.id)"])
         }
         router.get("train/defaults") { _, _ in JSONResponse(TrainingDefaultsView()) }
         let jobs = router.group("jobs")
@@ -32,7 +32,7 @@ struct JobsController {
             guard (1...1000).contains(limit) else {
                 throw APIError.badRequest("'limit' must be between 1 and 1000", code: "INVALID_LIMIT")
             }
-            return JSONResponse(["jobs": try await store.jobs(limit: limit).map(JobView.init)])
+            return JSONResponse(JobListView(jobs: try await store.jobs(limit: limit).map(JobView.init)))
         }
         jobs.get(":id") { _, context in
             JSONResponse(JobView(try await job(context)))

@@ -49,7 +49,7 @@ struct ModelsController {
         }
         group.get { _, _ in
             let models = try await store.models()
-            return JSONResponse(["models": models.map { ModelView($0, includeVersions: false) }])
+            return JSONResponse(ModelListView(models: models.map { ModelView($0, includeVersions: false) }))
         }
         group.get(":name") { _, context in
             let name = try Self.name(context)
