@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LogitAPI
 import LogitCore
 import LogitJobs
 import LogitServing
@@ -16,7 +17,7 @@ struct InferenceProtocolController {
     let maxBodyBytes: Int
 
     func addRoutes(to v2: RouterGroup<some RequestContext>) {
-        v2.get { _, _ in JSONResponse(ServerMetadata()) }
+        v2.get { _, _ in JSONResponse(InferenceServerMetadata()) }
         v2.get("health/live") { _, _ in JSONResponse(["live": true]) }
         v2.get("health/ready") { _, _ in
             if draining.isDraining { throw APIError(.serviceUnavailable, code: "DRAINING", "the service is shutting down") }
@@ -26,7 +27,8 @@ struct InferenceProtocolController {
             v2.get(RouterPath(prefix)) { _, context in
                 let predictor = try await predictor(for: context)
                 let summary = try await store.model(named: predictor.metadata.name)
-                return JSONResponse(ModelMetadata(predictor, versions: summary?.versions.map { String($0.version) } ?? []))
+                let versions = summary?.versions.map { String($0.version) } ?? []
+                return JSONResponse(InferenceModelMetadata(predictor, versions: versions))
             }
             v2.get(RouterPath(prefix + "/ready")) { _, context in
                 _ = try await predictor(for: context)
@@ -51,7 +53,7 @@ struct InferenceProtocolController {
         return try await cache.predictor(name: name, reference: reference ?? .latest)
     }
 
-    private func infer(_ body: InferRequest, with predictor: Predictor) throws -> JSONResponse<InferResponse> {
+    private func infer(_ body: InferRequest, with predictor: Predictor) throws -> JSONResponse<InferenceResponse> {
         guard body.inputs.count == 1, let input = body.inputs.first else {
             throw APIError.badRequest("send exactly one input tensor, [N, \(predictor.metadata.featureCount)]", code: "INVALID_INPUT")
         }
@@ -81,9 +83,9 @@ struct InferenceProtocolController {
             return Int64(metadata.classes.firstIndex(of: prediction.label) ?? 0)
         }
         var outputs = [
-            InferResponse.Output(name: "probabilities", shape: [rows.count, metadata.classes.count], datatype: "FP32",
+            InferenceResponse.Output(name: "probabilities", shape: [rows.count, metadata.classes.count], datatype: "FP32",
                                  data: .floats(predictions.flatMap(\.probabilities))),
-            InferResponse.Output(name: "label", shape: [rows.count], datatype: "INT64", data: .integers(labels)),
+            InferenceResponse.Output(name: "label", shape: [rows.count], datatype: "INT64", data: .integers(labels)),
         ]
         if let requested = body.outputs?.map(\.name), !requested.isEmpty {
             let unknown = requested.filter { $0 != "probabilities" && $0 != "label" }
@@ -92,37 +94,8 @@ struct InferenceProtocolController {
             }
             outputs = outputs.filter { requested.contains($0.name) }
         }
-        return JSONResponse(InferResponse(modelName: metadata.name, modelVersion: String(metadata.version), id: body.id,
-                                          outputs: outputs))
-    }
-
-    struct ServerMetadata: Encodable {
-        var name = "logit"
-        var version = "1"
-        var extensions: [String] = []
-    }
-
-    struct Tensor: Encodable {
-        var name: String
-        var datatype: String
-        var shape: [Int]
-    }
-
-    struct ModelMetadata: Encodable {
-        var name: String
-        var versions: [String]
-        var platform = "logit"
-        var inputs: [Tensor]
-        var outputs: [Tensor]
-
-        init(_ predictor: Predictor, versions: [String]) {
-            name = predictor.metadata.name
-            self.versions = versions
-            inputs = [Tensor(name: predictor.metadata.imageShape != nil ? "pixels" : "features", datatype: "FP32",
-                             shape: [-1, predictor.metadata.featureCount])]
-            outputs = [Tensor(name: "probabilities", datatype: "FP32", shape: [-1, predictor.metadata.classes.count]),
-                       Tensor(name: "label", datatype: "INT64", shape: [-1])]
-        }
+        return JSONResponse(InferenceResponse(modelName: metadata.name, modelVersion: String(metadata.version),
+                                              id: body.id, outputs: outputs))
     }
 
     struct InferRequest: Decodable {
@@ -139,35 +112,4 @@ struct InferenceProtocolController {
         var outputs: [RequestedOutput]?
         var parameters: [String: String]?
     }
-
-    struct InferResponse: Encodable {
-        struct Output: Encodable {
-            enum Data: Encodable {
-                case floats([Float])
-                case integers([Int64])
-                func encode(to encoder: any Encoder) throws {
-                    var container = encoder.singleValueContainer()
-                    switch self {
-                    case .floats(let values): try container.encode(values)
-                    case .integers(let values): try container.encode(values)
-                    }
-                }
-            }
-            var name: String
-            var shape: [Int]
-            var datatype: String
-            var data: Data
-        }
-        var modelName: String
-        var modelVersion: String
-        var id: String?
-        var outputs: [Output]
-
-        enum CodingKeys: String, CodingKey {
-            case id, outputs
-            case modelName = "model_name"
-            case modelVersion = "model_version"
-        }
-    }
 }
-
