@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
 import LogitData
 import LogitServer
 import Logging
@@ -41,6 +42,21 @@ func examplePixels(_ digit: Int) throws -> String {
     try String(contentsOf: repositoryRoot.appendingPathComponent("examples/digit-\(digit).json"), encoding: .utf8)
 }
 
+/// An answer's body as the API type `T`, read with the API's decoder (`APIJSON`): a test reads the answer as a
+/// client would, and a body that is not a `T` fails with the body in the message.
+func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+    try decode(type, response.body)
+}
+
+func decode<T: Decodable>(_ type: T.Type, _ body: ByteBuffer) throws -> T {
+    do {
+        return try APIJSON.decoder.decode(T.self, from: Data(buffer: body))
+    } catch {
+        throw UndecodableAnswer(type: "\(T.self)", body: String(buffer: body), error: error)
+    }
+}
+
+/// An answer's body as untyped JSON, for the few tests that check what is written rather than what it means.
 func json(_ response: TestResponse) throws -> [String: Any] {
     let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body))
     return try #require(object as? [String: Any], "not a JSON object: \(String(buffer: response.body))")
