@@ -73,21 +73,23 @@ extension TestClientProtocol {
     func submit(_ body: String) async throws -> String {
         let response = try await request(.post, "/train", body)
         #expect(response.status == .accepted)
-        let job = try #require(try json(response)["job"] as? [String: Any])
-        let id = try #require(job["id"] as? String)
+        let id = try decode(AcceptedJobView.self, response).job.id
         #expect(response.headers[.location] == "/jobs/\(id)")
         return id
     }
 
-    /// Polls a job until it has finished, and returns it.
-    func waitForJob(_ id: String, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
+    /// Polls a job until it has finished, and returns it; after `timeout`, records an issue and returns the job as
+    /// it then is.
+    func waitForJob(_ id: String, timeout: Duration = .seconds(120)) async throws -> JobView {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let job = try json(try await request(.get, "/jobs/\(id)"))
-            if let status = job["status"] as? String, ["succeeded", "failed", "cancelled"].contains(status) { return job }
+        while true {
+            let job = try decode(JobView.self, try await request(.get, "/jobs/\(id)"))
+            if job.status.isFinished { return job }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("job \(id) did not finish in \(timeout)")
+                return job
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("job \(id) did not finish in \(timeout)")
-        return [:]
     }
 }
