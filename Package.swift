@@ -145,7 +145,7 @@ let package = Package(
         ),
         .target(
             name: "LogitAPI",
-            dependencies: ["LogitCore", "LogitStore", "LogitServing", "LogitJobs"],
+            dependencies: ["LogitCore", "LogitData", "LogitStore", "LogitServing", "LogitJobs"],
             swiftSettings: swiftSettings
         ),
         .target(

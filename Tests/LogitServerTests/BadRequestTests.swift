@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
 import LogitServer
 import Testing
 
@@ -34,9 +35,9 @@ import Testing
             for (body, status, code) in Self.badPredictions {
                 let response = try await client.request(.post, "/predict", body)
                 #expect(Int(response.status.code) == status, "\(body.prefix(60))")
-                let error = try json(response)
-                #expect(error["code"] as? String == code, "\(body.prefix(60)): \(error)")
-                #expect((error["error"] as? String)?.isEmpty == false)
+                let error = try decode(ErrorAnswer.self, response)
+                #expect(error.code == code, "\(body.prefix(60)): \(error)")
+                #expect(!error.message.isEmpty)
             }
             // Deep nesting is refused, not recursed into until the stack runs out.
             let deep = #"{"pixels":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
@@ -80,11 +81,11 @@ import Testing
             for (body, code) in bodies {
                 let response = try await client.request(.post, "/train", body)
                 #expect(response.status == .badRequest, "\(body)")
-                #expect(try json(response)["code"] as? String == code, "\(body)")
+                #expect(try decode(ErrorAnswer.self, response).code == code, "\(body)")
             }
-            let detail = try json(try await client.request(.post, "/train", #"{"epochs": 0}"#))
-            #expect((detail["details"] as? [[String: Any]])?.first?["field"] as? String == "epochs")
-            #expect((try json(try await client.request(.get, "/jobs"))["jobs"] as? [Any])?.isEmpty == true)
+            let detail = try decode(ErrorAnswer.self, try await client.request(.post, "/train", #"{"epochs": 0}"#))
+            #expect(detail.details?.first?.field == "epochs")
+            #expect(try decode(JobListView.self, try await client.request(.get, "/jobs")).jobs.isEmpty)
         }
     }
 
@@ -102,7 +103,7 @@ import Testing
             ] {
                 let response = try await client.request(method, uri)
                 #expect(response.status == .notFound, "\(uri)")
-                #expect(try json(response)["code"] as? String == code, "\(uri)")
+                #expect(try decode(ErrorAnswer.self, response).code == code, "\(uri)")
             }
             #expect(try await client.request(.get, "/jobs?limit=abc").status == .badRequest)
             let badAlias = try await client.request(.put, "/models/x/aliases/latest", #"{"version":1}"#)
@@ -114,18 +115,18 @@ import Testing
         let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             #expect(try await client.request(.get, "/healthz/live").status == .ok)
-            #expect(try json(try await client.request(.get, "/healthz/ready"))["status"] as? String == "ready")
+            #expect(try decode([String: String].self, try await client.request(.get, "/healthz/ready"))["status"] == "ready")
             let page = try await client.request(.get, "/")
             #expect(page.status == .ok)
             #expect(String(buffer: page.body).contains("<title>") && String(buffer: page.body).contains("Logit"))
             #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)
-            let datasets = try #require(try json(try await client.request(.get, "/datasets"))["datasets"] as? [[String: Any]])
-            let mnist = try #require(datasets.first { $0["name"] as? String == "mnist" })
-            #expect(mnist["train_rows"] as? Int == 60000 && mnist["test_rows"] as? Int == 10000)
-            #expect(mnist["features"] as? Int == 784 && mnist["image_shape"] as? [Int] == [28, 28])
-            #expect(mnist["classes"] as? [Int] == Array(0...9))
-            let cancer = try #require(datasets.first { $0["name"] as? String == "breast-cancer-wisconsin" })
-            #expect(cancer["classes"] as? [Int] == [2, 4] && cancer["train_rows"] as? Int == 699)
+            let datasets = try decode(DatasetListView.self, try await client.request(.get, "/datasets")).datasets
+            let mnist = try #require(datasets.first { $0.name == "mnist" })
+            #expect(mnist.trainRows == 60000 && mnist.testRows == 10000)
+            #expect(mnist.features == 784 && mnist.imageShape == [28, 28])
+            #expect(mnist.classes == Array(0...9))
+            let cancer = try #require(datasets.first { $0.name == "breast-cancer-wisconsin" })
+            #expect(cancer.classes == [2, 4] && cancer.trainRows == 699)
         }
     }
 }

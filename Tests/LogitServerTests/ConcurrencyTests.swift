@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
+import LogitCore
 import LogitServer
 import Testing
 
@@ -29,11 +31,14 @@ import Testing
                                 problems.append("\(uri): \(response.status.code)")
                                 continue
                             }
-                            let prediction = (try json(response)["predictions"] as? [[String: Any]])?.first
-                            let probabilities = prediction?["probabilities"] as? [Double] ?? []
-                            let label = prediction?["label"] as? Int ?? -1
-                            if probabilities.count != 10 || abs(probabilities.reduce(0, +) - 1) > 1e-4 || !(0...9).contains(label) {
-                                problems.append("incomplete answer \(prediction ?? [:])")
+                            guard let prediction = (try? decode(PredictionsView.self, response))?.predictions.first else {
+                                problems.append("not a prediction: \(String(buffer: response.body).prefix(200))")
+                                continue
+                            }
+                            let probabilities = prediction.probabilities
+                            let isDigit = (0...9).map(ClassLabel.integer).contains(prediction.label)
+                            if probabilities.count != 10 || abs(probabilities.reduce(0, +) - 1) > 1e-4 || !isDigit {
+                                problems.append("incomplete answer \(prediction)")
                             }
                         }
                         return problems
@@ -42,7 +47,7 @@ import Testing
                 group.addTask {
                     var problems: [String] = []
                     let ids = [try await client.submit(smallJob), try await client.submit(smallJob)]
-                    for id in ids where try await client.waitForJob(id)["status"] as? String != "succeeded" {
+                    for id in ids where try await client.waitForJob(id).status != .succeeded {
                         problems.append("job \(id) did not succeed")
                     }
                     return problems
@@ -71,8 +76,8 @@ import Testing
                 return all
             }
             #expect(failures.isEmpty, "\(failures.prefix(5))")
-            let jobs = try #require(try json(try await client.request(.get, "/jobs"))["jobs"] as? [[String: Any]])
-            #expect(jobs.allSatisfy { $0["status"] as? String == "succeeded" })
+            let jobs = try decode(JobListView.self, try await client.request(.get, "/jobs")).jobs
+            #expect(jobs.allSatisfy { $0.status == .succeeded })
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
 import LogitData
 import LogitServer
 import NIOCore
@@ -31,8 +32,8 @@ import Testing
         try await app.test(.router) { client in
             let created = try await upload(client, "name=groups&format=csv&label_column=3&header=true", ByteBuffer(string: Self.csv))
             #expect(created.status == .created)
-            let view = try json(created)
-            #expect(view["train_rows"] as? Int == 200 && view["features"] as? Int == 3 && view["classes"] as? [Int] == [0, 1])
+            let view = try decode(DatasetView.self, created)
+            #expect(view.trainRows == 200 && view.features == 3 && view.classes == [0, 1])
 
             let again = try await upload(client, "name=groups&format=csv&label_column=3&header=true", ByteBuffer(string: Self.csv))
             #expect(again.status == .conflict)
@@ -47,20 +48,21 @@ import Testing
             ] {
                 let response = try await upload(client, query, ByteBuffer(string: body))
                 #expect(response.status == .badRequest, "\(query)")
-                #expect(try json(response)["code"] as? String == code, "\(query)")
+                #expect(try decode(ErrorAnswer.self, response).code == code, "\(query)")
             }
             let notText = try await upload(client, "name=bad&format=csv&label_column=0", ByteBuffer(bytes: [0xFF, 0xFE, 0x31, 0x2C, 0x32, 0x0A]))
             #expect(notText.status == .badRequest)
-            let listed = try #require(try json(try await client.request(.get, "/datasets"))["datasets"] as? [[String: Any]])
-            #expect(listed.compactMap { $0["name"] as? String }.filter { $0 != "fashion-mnist" } == ["groups"])
+            let listed = try decode(DatasetListView.self, try await client.request(.get, "/datasets")).datasets
+            #expect(listed.map(\.name).filter { $0 != "fashion-mnist" } == ["groups"])
 
             let job = try await client.waitForJob(try await client.submit(#"{"dataset":"groups"}"#))
-            #expect(job["status"] as? String == "succeeded")
-            let name = try #require((job["model"] as? [String: Any])?["name"] as? String)
-            let metrics = try json(try await client.request(.get, "/models/\(name)/versions/1/metrics"))
-            #expect(((metrics["metrics"] as? [String: Any])?["accuracy"] as? Double ?? 0) > 0.95)
-            let answer = try json(try await client.request(.post, "/predict", #"{"model":"\#(name)","pixels":[4.1,3.9,4.2]}"#))
-            #expect((answer["predictions"] as? [[String: Any]])?.first?["label"] as? Int == 1)
+            #expect(job.status == .succeeded)
+            let name = try #require(job.model?.name)
+            let metrics = try decode(MetricsView.self, try await client.request(.get, "/models/\(name)/versions/1/metrics"))
+            #expect((metrics.metrics?.accuracy ?? 0) > 0.95)
+            let answer = try decode(PredictionsView.self,
+                                    try await client.request(.post, "/predict", #"{"model":"\#(name)","pixels":[4.1,3.9,4.2]}"#))
+            #expect(answer.predictions.first?.label == .integer(1))
         }
     }
 
@@ -76,8 +78,10 @@ import Testing
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
             let created = try await upload(client, "name=tiny&format=hdf5", ByteBuffer(bytes: bytes))
             #expect(created.status == .created)
-            #expect(try json(created)["classes"] as? [Int] == [3, 8])
-            #expect(try json(created)["default_task"] as? [String: Any] != nil)
+            let view = try decode(DatasetView.self, created)
+            #expect(view.classes == [3, 8])
+            // Two classes: binary, the larger label positive (README.md, POST /datasets).
+            #expect(view.defaultTask == .binary(positive: [8]))
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import LogitAPI
 @testable import LogitServer
 import NIOCore
 import Testing
@@ -103,14 +104,14 @@ import Testing
             let anonymous = try await client.request(.post, "/train", smallJob)
             #expect(anonymous.status == .unauthorized)
             #expect(anonymous.headers[.wwwAuthenticate] == "Bearer")
-            #expect(try json(anonymous)["code"] as? String == "UNAUTHORIZED")
+            #expect(try decode(ErrorAnswer.self, anonymous).code == "UNAUTHORIZED")
             let wrong = try await client.execute(uri: "/train", method: .post, headers: [.authorization: "Bearer first-ke"],
                                                  body: ByteBuffer(string: smallJob)) { $0 }
             #expect(wrong.status == .unauthorized)
             let right = try await client.execute(uri: "/train", method: .post, headers: [.authorization: "Bearer second-key"],
                                                  body: ByteBuffer(string: smallJob)) { $0 }
             #expect(right.status == .accepted)
-            let id = try #require((try json(right)["job"] as? [String: Any])?["id"] as? String)
+            let id = try decode(AcceptedJobView.self, right).job.id
             _ = try await client.waitForJob(id)
             #expect(try await client.request(.get, "/models").status == .ok)
             #expect(try await client.request(.post, "/predict", try examplePixels(7)).status == .ok)
@@ -159,9 +160,9 @@ import Testing
                 statuses.append(Int(response.status.code))
                 if response.status == .tooManyRequests {
                     #expect(response.headers[.retryAfter] == "5")
-                    #expect(try json(response)["code"] as? String == "QUEUE_FULL")
-                } else if let id = (try json(response)["job"] as? [String: Any])?["id"] as? String {
-                    ids.append(id)
+                    #expect(try decode(ErrorAnswer.self, response).code == "QUEUE_FULL")
+                } else {
+                    ids.append(try decode(AcceptedJobView.self, response).job.id)
                 }
             }
             // One job may wait; the ones beyond are refused (the first may already have left the queue to run).

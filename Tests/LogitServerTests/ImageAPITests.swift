@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
 import LogitImaging
 import LogitServer
 import NIOCore
@@ -50,7 +51,7 @@ import Testing
             _ = try await client.waitForJob(try await client.submit(#"{"dataset":"breast-cancer-wisconsin","name":"bc"}"#))
             let response = try await client.request(.get, "/models/bc/versions/1/weights.png")
             #expect(response.status == .notFound)
-            #expect(try json(response)["code"] as? String == "IMAGE_NOT_AVAILABLE")
+            #expect(try decode(ErrorAnswer.self, response).code == "IMAGE_NOT_AVAILABLE")
         }
     }
 }

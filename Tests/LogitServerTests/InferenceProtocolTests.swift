@@ -1,43 +1,48 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
 import LogitServer
 import Testing
 
 @Suite struct InferenceProtocolTests {
     func pixels(_ digit: Int) throws -> [Int] {
-        let object = try JSONSerialization.jsonObject(with: Data(try examplePixels(digit).utf8)) as? [String: Any]
-        return try #require(object?["pixels"] as? [Int])
+        try #require(try JSONDecoder().decode([String: [Int]].self, from: Data(try examplePixels(digit).utf8))["pixels"])
     }
 
     @Test func v2InferAnswersTheRightLabels() async throws {
         let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
             _ = try await client.waitForJob(try await client.submit(smallJob))
-            #expect(try json(try await client.request(.get, "/v2"))["name"] as? String == "logit")
+            #expect(try decode(InferenceServerMetadata.self, try await client.request(.get, "/v2")).name == "logit")
             #expect(try await client.request(.get, "/v2/health/live").status == .ok)
             #expect(try await client.request(.get, "/v2/health/ready").status == .ok)
             #expect(try await client.request(.get, "/v2/models/small/ready").status == .ok)
             #expect(try await client.request(.get, "/v2/models/small/versions/1/ready").status == .ok)
-            let metadata = try json(try await client.request(.get, "/v2/models/small"))
-            #expect(metadata["versions"] as? [String] == ["1"])
-            #expect(((metadata["inputs"] as? [[String: Any]])?.first?["shape"] as? [Int]) == [-1, 784])
+            let metadata = try decode(InferenceModelMetadata.self, try await client.request(.get, "/v2/models/small"))
+            #expect(metadata.versions == ["1"])
+            #expect(metadata.inputs.first?.shape == [-1, 784])
 
             let seven = try pixels(7), two = try pixels(2)
             let flat = #"{"id":"r1","inputs":[{"name":"pixels","shape":[2,784],"datatype":"FP32","data":\#(seven + two)}]}"#
-            let answer = try json(try await client.request(.post, "/v2/models/small/infer", flat))
-            #expect(answer["model_name"] as? String == "small" && answer["model_version"] as? String == "1")
-            #expect(answer["id"] as? String == "r1")
-            let outputs = try #require(answer["outputs"] as? [[String: Any]])
-            let labels = try #require(outputs.first { $0["name"] as? String == "label" })
-            #expect(labels["datatype"] as? String == "INT64" && labels["data"] as? [Int] == [7, 2])
-            let probabilities = try #require(outputs.first { $0["name"] as? String == "probabilities" })
-            #expect(probabilities["shape"] as? [Int] == [2, 10] && (probabilities["data"] as? [Double])?.count == 20)
+            let answer = try decode(InferenceResponse.self, try await client.request(.post, "/v2/models/small/infer", flat))
+            #expect(answer.modelName == "small" && answer.modelVersion == "1")
+            #expect(answer.id == "r1")
+            let labels = try #require(answer.outputs.first { $0.name == "label" })
+            #expect(labels.datatype == "INT64" && labels.data == .integers([7, 2]))
+            let probabilities = try #require(answer.outputs.first { $0.name == "probabilities" })
+            #expect(probabilities.shape == [2, 10])
+            if case .floats(let values) = probabilities.data {
+                #expect(values.count == 20)
+            } else {
+                Issue.record("probabilities are not floats: \(probabilities.data)")
+            }
 
             let nested = #"{"inputs":[{"name":"pixels","shape":[1,784],"datatype":"UINT8","data":[\#(seven)]}],"outputs":[{"name":"label"}]}"#
-            let single = try json(try await client.request(.post, "/v2/models/small/versions/1/infer", nested))
-            #expect((single["outputs"] as? [[String: Any]])?.count == 1)
-            #expect(((single["outputs"] as? [[String: Any]])?.first?["data"] as? [Int]) == [7])
+            let single = try decode(InferenceResponse.self,
+                                    try await client.request(.post, "/v2/models/small/versions/1/infer", nested))
+            #expect(single.outputs.count == 1)
+            #expect(single.outputs.first?.data == .integers([7]))
 
             for (uri, body, status) in [
                 ("/v2/models/small/infer", #"{"inputs":[{"name":"pixels","shape":[1,10],"datatype":"FP32","data":[1,2,3,4,5,6,7,8,9,10]}]}"#, 400),

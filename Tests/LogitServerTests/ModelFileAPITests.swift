@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
+import LogitCore
 import LogitData
 import LogitServer
 import NIOCore
@@ -20,14 +22,14 @@ import Testing
             let imported = try await client.execute(uri: "/models/import?name=copy", method: .post, body: bytes) { $0 }
             #expect(imported.status == .created)
             #expect(imported.headers[.location] == "/models/copy/versions/1")
-            let version = try json(imported)
-            #expect(version["classes"] as? [Int] == Array(0...9) && version["dataset"] as? String == "imported")
+            let version = try decode(VersionView.self, imported)
+            #expect(version.classes == (0...9).map(ClassLabel.integer) && version.dataset == "imported")
 
-            var answers: [[Double]] = []
+            var answers: [[Float]] = []
             for name in ["small", "copy"] {
-                let answer = try json(try await client.request(
+                let answer = try decode(PredictionsView.self, try await client.request(
                     .post, "/models/\(name)/versions/1/predict", try examplePixels(7)))
-                answers.append(try #require((answer["predictions"] as? [[String: Any]])?.first?["probabilities"] as? [Double]))
+                answers.append(try #require(answer.predictions.first?.probabilities))
             }
             #expect(answers[0] == answers[1])
 
@@ -51,11 +53,11 @@ import Testing
             for body in bodies {
                 let response = try await client.execute(uri: "/models/import?name=bad", method: .post, body: body) { $0 }
                 #expect(response.status == .badRequest)
-                #expect(try json(response)["code"] as? String == "INVALID_MODEL_FILE")
+                #expect(try decode(ErrorAnswer.self, response).code == "INVALID_MODEL_FILE")
             }
             let noName = try await client.execute(uri: "/models/import", method: .post, body: bodies[0]) { $0 }
             #expect(noName.status == .badRequest)
-            #expect((try json(try await client.request(.get, "/models"))["models"] as? [Any])?.isEmpty == true)
+            #expect(try decode(ModelListView.self, try await client.request(.get, "/models")).models.isEmpty)
             #expect(try await client.request(.get, "/models/none/versions/1/model.h5").status == .notFound)
         }
     }

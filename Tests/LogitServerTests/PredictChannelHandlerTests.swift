@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
 import LogitCore
 import LogitStore
 import NIOCore
@@ -81,13 +82,13 @@ import Testing
         let id = try #require(head.headerFields[HTTPField.Name("X-Request-Id")!])
         #expect(id.count == 33)
 
-        let answer = try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])
-        let model = try #require(answer["model"] as? [String: Any])
-        #expect(model["name"] as? String == "tiny" && model["version"] as? Int == 3)
-        let prediction = try #require((answer["predictions"] as? [[String: Any]])?.first)
-        let probabilities = try #require(prediction["probabilities"] as? [Double])
+        let answer = try decode(PredictionsView.self, body)
+        #expect(answer.model == ModelReference(name: "tiny", version: 3))
+        let prediction = try #require(answer.predictions.first)
+        let probabilities = prediction.probabilities
         #expect(probabilities.count == 3 && abs(probabilities.reduce(0, +) - 1) < 1e-5)
-        #expect(prediction["label"] as? Int == probabilities.indices.max { probabilities[$0] < probabilities[$1] })
+        let mostProbable = try #require(probabilities.indices.max { probabilities[$0] < probabilities[$1] })
+        #expect(prediction.label == .integer(mostProbable))
 
         #expect(metrics.answeredOnEventLoop.load(ordering: .relaxed) == 1)
         let scraped = String(buffer: ByteBuffer(bytes: metrics.registry.emitToBuffer()))
@@ -229,7 +230,7 @@ import Testing
         let app = try await testApplication(testConfiguration(), metrics: metrics)
         try await app.test(.live) { client in
             let job = try await client.waitForJob(try await client.submit(smallJob))
-            #expect(job["status"] as? String == "succeeded")
+            #expect(job.status == .succeeded)
             let pixels = try examplePixels(7)
             let first = try await client.request(.post, "/predict", pixels)
             #expect(metrics.answeredOnEventLoop.load(ordering: .relaxed) == 0)
@@ -251,7 +252,7 @@ import Testing
 
             let wrongSize = try await client.request(.post, "/predict", #"{"pixels":[1,2,3]}"#)
             #expect(wrongSize.status == .badRequest)
-            #expect(try json(wrongSize)["code"] as? String == "WRONG_INPUT_SIZE")
+            #expect(try decode(ErrorAnswer.self, wrongSize).code == "WRONG_INPUT_SIZE")
             #expect(metrics.answeredOnEventLoop.load(ordering: .relaxed) == 1)
         }
     }
@@ -278,11 +279,11 @@ import Testing
             let key: HTTPFields = [.authorization: "Bearer the-key", .contentType: "application/json"]
             let submitted = try await client.execute(uri: "/train", method: .post, headers: key,
                                                      body: ByteBuffer(string: smallJob))
-            let id = try #require((try json(submitted)["job"] as? [String: Any])?["id"] as? String)
+            let id = try decode(AcceptedJobView.self, submitted).job.id
             let deadline = ContinuousClock.now + .seconds(120)
             while ContinuousClock.now < deadline {
-                let job = try json(try await client.execute(uri: "/jobs/\(id)", method: .get, headers: key))
-                if job["status"] as? String == "succeeded" { break }
+                let job = try decode(JobView.self, try await client.execute(uri: "/jobs/\(id)", method: .get, headers: key))
+                if job.status == .succeeded { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             let body = ByteBuffer(string: try examplePixels(7))

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
 import LogitData
 import LogitServer
 import Logging
@@ -41,6 +42,21 @@ func examplePixels(_ digit: Int) throws -> String {
     try String(contentsOf: repositoryRoot.appendingPathComponent("examples/digit-\(digit).json"), encoding: .utf8)
 }
 
+/// An answer's body as the API type `T`, read with the API's decoder (`APIJSON`): a test reads the answer as a
+/// client would, and a body that is not a `T` fails with the body in the message.
+func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+    try decode(type, response.body)
+}
+
+func decode<T: Decodable>(_ type: T.Type, _ body: ByteBuffer) throws -> T {
+    do {
+        return try APIJSON.decoder.decode(T.self, from: Data(buffer: body))
+    } catch {
+        throw UndecodableAnswer(type: "\(T.self)", body: String(buffer: body), error: error)
+    }
+}
+
+/// An answer's body as untyped JSON, for the few tests that check what is written rather than what it means.
 func json(_ response: TestResponse) throws -> [String: Any] {
     let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body))
     return try #require(object as? [String: Any], "not a JSON object: \(String(buffer: response.body))")
@@ -57,21 +73,23 @@ extension TestClientProtocol {
     func submit(_ body: String) async throws -> String {
         let response = try await request(.post, "/train", body)
         #expect(response.status == .accepted)
-        let job = try #require(try json(response)["job"] as? [String: Any])
-        let id = try #require(job["id"] as? String)
+        let id = try decode(AcceptedJobView.self, response).job.id
         #expect(response.headers[.location] == "/jobs/\(id)")
         return id
     }
 
-    /// Polls a job until it has finished, and returns it.
-    func waitForJob(_ id: String, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
+    /// Polls a job until it has finished, and returns it; after `timeout`, records an issue and returns the job as
+    /// it then is.
+    func waitForJob(_ id: String, timeout: Duration = .seconds(120)) async throws -> JobView {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let job = try json(try await request(.get, "/jobs/\(id)"))
-            if let status = job["status"] as? String, ["succeeded", "failed", "cancelled"].contains(status) { return job }
+        while true {
+            let job = try decode(JobView.self, try await request(.get, "/jobs/\(id)"))
+            if job.status.isFinished { return job }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("job \(id) did not finish in \(timeout)")
+                return job
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("job \(id) did not finish in \(timeout)")
-        return [:]
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
+import LogitCore
 import LogitServer
 import LogitStore
 import Testing
@@ -12,18 +14,16 @@ import Testing
         let firstAnswer = try await app.test(.router) { client in
             let id = try await client.submit(smallJob)
             let job = try await client.waitForJob(id)
-            #expect(job["status"] as? String == "succeeded")
-            let model = try #require(job["model"] as? [String: Any])
-            #expect(model["name"] as? String == "small" && model["version"] as? Int == 1)
-            #expect((job["progress"] as? [String: Any])?["fraction"] as? Double == 1)
+            #expect(job.status == .succeeded)
+            #expect(job.model == ModelReference(name: "small", version: 1))
+            #expect(job.progress.fraction == 1)
 
             // A real test digit (a 7) is recognised, with 10 probabilities that sum to 1.
             let response = try await client.request(.post, "/predict", try examplePixels(7))
             #expect(response.status == .ok)
-            let answer = try json(response)
-            let prediction = try #require((answer["predictions"] as? [[String: Any]])?.first)
-            #expect(prediction["label"] as? Int == 7)
-            let probabilities = try #require(prediction["probabilities"] as? [Double])
+            let prediction = try #require(try decode(PredictionsView.self, response).predictions.first)
+            #expect(prediction.label == .integer(7))
+            let probabilities = prediction.probabilities
             #expect(probabilities.count == 10)
             #expect(abs(probabilities.reduce(0, +) - 1) < 1e-4)
             #expect(probabilities.allSatisfy { $0 >= 0 && $0 <= 1 })
@@ -31,35 +31,33 @@ import Testing
             // A batch, through the versioned route.
             let seven = try examplePixels(7).replacingOccurrences(of: #"{"pixels": "#, with: "").dropLast()
             let two = try examplePixels(2).replacingOccurrences(of: #"{"pixels": "#, with: "").dropLast()
-            let batch = try json(try await client.request(
+            let batch = try decode(PredictionsView.self, try await client.request(
                 .post, "/models/small/versions/1/predict", #"{"instances": [\#(seven), \#(two)]}"#))
-            #expect((batch["predictions"] as? [[String: Any]])?.compactMap { $0["label"] as? Int } == [7, 2])
+            #expect(batch.predictions.map(\.label) == [.integer(7), .integer(2)])
 
             // Metadata, metrics and curves of the version.
-            let version = try json(try await client.request(.get, "/models/small/versions/latest"))
-            #expect(version["classes"] as? [Int] == Array(0...9))
-            let input = try #require(version["input"] as? [String: Any])
-            #expect(input["shape"] as? [Int] == [-1, 784] && input["range"] as? [Int] == [0, 255])
-            #expect((version["hyperparameters"] as? [String: Any])?["train_size"] as? Int == 3000)
-            let metrics = try json(try await client.request(.get, "/models/small/versions/1/metrics"))
-            let testMetrics = try #require(metrics["metrics"] as? [String: Any])
-            #expect((testMetrics["accuracy"] as? Double ?? 0) > 0.8)
-            #expect((testMetrics["confusion_matrix"] as? [[Int]])?.flatMap { $0 }.reduce(0, +) == 10000)
-            let curves = try json(try await client.request(.get, "/models/small/versions/1/curves"))
-            let points = try #require(curves["points"] as? [[String: Any]])
+            let version = try decode(VersionView.self, try await client.request(.get, "/models/small/versions/latest"))
+            #expect(version.classes == (0...9).map(ClassLabel.integer))
+            #expect(version.input.shape == [-1, 784] && version.input.range == [0, 255])
+            #expect(version.hyperparameters?.trainSize == 3000)
+            let metrics = try decode(MetricsView.self, try await client.request(.get, "/models/small/versions/1/metrics"))
+            let testMetrics = try #require(metrics.metrics)
+            #expect(testMetrics.accuracy > 0.8)
+            #expect(testMetrics.confusionMatrix.flatMap { $0 }.reduce(0, +) == 10000)
+            let curves = try decode(CurvesView.self, try await client.request(.get, "/models/small/versions/1/curves"))
+            let points = curves.points
             #expect(points.count >= 2)
-            #expect(points.last?["validation_accuracy"] as? Double != nil && points.last?["test_loss"] as? Double != nil)
+            #expect(points.last?.validationAccuracy != nil && points.last?.testLoss != nil)
             return probabilities
         }
 
         // A new process on the same database answers the same.
         let restarted = try await testApplication(configuration)
         try await restarted.test(.router) { client in
-            let answer = try json(try await client.request(.post, "/predict", try examplePixels(7)))
-            let prediction = try #require((answer["predictions"] as? [[String: Any]])?.first)
-            #expect(prediction["probabilities"] as? [Double] == firstAnswer)
-            let jobs = try #require(try json(try await client.request(.get, "/jobs"))["jobs"] as? [[String: Any]])
-            #expect(jobs.count == 1 && jobs.first?["status"] as? String == "succeeded")
+            let answer = try decode(PredictionsView.self, try await client.request(.post, "/predict", try examplePixels(7)))
+            #expect(answer.predictions.first?.probabilities == firstAnswer)
+            let jobs = try decode(JobListView.self, try await client.request(.get, "/jobs")).jobs
+            #expect(jobs.count == 1 && jobs.first?.status == .succeeded)
         }
     }
 
@@ -69,18 +67,18 @@ import Testing
             let id = try await client.submit(
                 #"{"task":{"type":"binary","positive":[7],"negative":[2]},"train_size":2000,"epochs":30}"#)
             let job = try await client.waitForJob(id)
-            #expect(job["status"] as? String == "succeeded")
-            let name = try #require((job["model"] as? [String: Any])?["name"] as? String)
+            #expect(job.status == .succeeded)
+            let name = try #require(job.model?.name)
             #expect(name == "mnist-7-vs-2")
-            let version = try json(try await client.request(.get, "/models/\(name)/versions/1"))
-            #expect(version["kind"] as? String == "logistic")
-            #expect(version["classes"] as? [Int] == [2, 7])
+            let version = try decode(VersionView.self, try await client.request(.get, "/models/\(name)/versions/1"))
+            #expect(version.kind == .logistic)
+            #expect(version.classes == [.integer(2), .integer(7)])
             for digit in [7, 2] {
-                let answer = try json(try await client.request(
+                let answer = try decode(PredictionsView.self, try await client.request(
                     .post, "/predict", try examplePixels(digit).dropLast() + #", "model": "\#(name)"}"#))
-                let prediction = try #require((answer["predictions"] as? [[String: Any]])?.first)
-                #expect(prediction["label"] as? Int == digit)
-                #expect((prediction["probabilities"] as? [Double])?.count == 2)
+                let prediction = try #require(answer.predictions.first)
+                #expect(prediction.label == .integer(digit))
+                #expect(prediction.probabilities.count == 2)
             }
         }
     }
@@ -90,15 +88,14 @@ import Testing
         try await app.test(.router) { client in
             // Long enough that it is still running (or queued) when the cancel arrives.
             let id = try await client.submit(#"{"optimizer":"gd","epochs":1000}"#)
-            let cancelled = try json(try await client.request(.post, "/jobs/\(id)/cancel"))
-            #expect(cancelled["status"] as? String == "cancelled")
+            let cancelled = try decode(JobView.self, try await client.request(.post, "/jobs/\(id)/cancel"))
+            #expect(cancelled.status == .cancelled)
             let job = try await client.waitForJob(id)
-            #expect(job["status"] as? String == "cancelled")
+            #expect(job.status == .cancelled)
             let again = try await client.request(.post, "/jobs/\(id)/cancel")
             #expect(again.status == .conflict)
-            #expect(try json(again)["code"] as? String == "JOB_FINISHED")
-            #expect(try json(try await client.request(.get, "/models"))["models"] as? [Any] != nil)
-            #expect((try json(try await client.request(.get, "/models"))["models"] as? [Any])?.isEmpty == true)
+            #expect(try decode(ErrorAnswer.self, again).code == "JOB_FINISHED")
+            #expect(try decode(ModelListView.self, try await client.request(.get, "/models")).models.isEmpty)
         }
     }
 
@@ -114,9 +111,9 @@ import Testing
         }
         let app = try await testApplication(configuration)
         try await app.test(.router) { client in
-            let job = try json(try await client.request(.get, "/jobs/dead"))
-            #expect(job["status"] as? String == "failed")
-            #expect(job["error"] as? String == "interrupted")
+            let job = try decode(JobView.self, try await client.request(.get, "/jobs/dead"))
+            #expect(job.status == .failed)
+            #expect(job.error == "interrupted")
         }
     }
 

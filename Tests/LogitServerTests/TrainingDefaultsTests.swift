@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LogitAPI
 import LogitCore
 import LogitJobs
 import Testing
@@ -30,27 +31,33 @@ import Testing
     @Test func theResolverFillsRequestsFromTheTable() async throws {
         let app = try await testApplication(testConfiguration())
         try await app.test(.router) { client in
-            func plan(_ body: String) async throws -> [String: Any] {
+            func accepted(_ body: String) async throws -> TestResponse {
                 let response = try await client.request(.post, "/train", body)
                 #expect(response.status == .accepted)
-                let answer = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
-                return try #require((answer?["job"] as? [String: Any])?["request"] as? [String: Any])
+                return response
             }
-            let plain = try await plan(#"{"train_size": 100, "epochs": 1}"#)
-            #expect(plain["optimizer"] as? String == TrainingDefaults.fullBatchOptimizer.rawValue)
-            #expect(plain["learning_rate"] as? Double == TrainingDefaults.learningRate(.lbfgs))
-            #expect(plain["tolerance"] as? Double == TrainingDefaults.tolerance(.lbfgs))
-            #expect(plain["seed"] as? Int == Int(TrainingDefaults.seed))
-            #expect(plain["validation_fraction"] as? Double == TrainingDefaults.validationFraction)
-            #expect((plain["regularization"] as? [String: Any])?["lambda"] as? Double == TrainingDefaults.lambda)
-            let mlp = try await plan(#"{"model": "mlp", "train_size": 1000, "epochs": 1}"#)
-            #expect(mlp["optimizer"] as? String == TrainingDefaults.mlpOptimizer.rawValue)
-            #expect(mlp["batch_size"] as? Int == TrainingDefaults.mlpBatchSize)
-            #expect(mlp["hidden"] as? Int == TrainingDefaults.hiddenUnits)
-            let step = try await plan(#"{"optimizer": "sgd", "batch_size": 10, "train_size": 100, "schedule": {"type": "step"}}"#)
-            #expect(step["epochs"] as? Int == TrainingDefaults.epochs(.sgd))
-            #expect(step["schedule"] as? NSDictionary == ["type": "step", "every": TrainingDefaults.stepEvery,
-                                                           "factor": TrainingDefaults.stepFactor] as NSDictionary)
+            func plan(_ answer: TestResponse) throws -> TrainingPlan {
+                try #require(try decode(AcceptedJobView.self, answer).job.request)
+            }
+            let plain = try plan(try await accepted(#"{"train_size": 100, "epochs": 1}"#))
+            #expect(plain.optimizer == TrainingDefaults.fullBatchOptimizer)
+            #expect(plain.learningRate == TrainingDefaults.learningRate(.lbfgs))
+            #expect(plain.tolerance == TrainingDefaults.tolerance(.lbfgs))
+            #expect(plain.seed == TrainingDefaults.seed)
+            #expect(plain.validationFraction == TrainingDefaults.validationFraction)
+            #expect(plain.regularization == .l2(lambda: TrainingDefaults.lambda))
+            let mlp = try plan(try await accepted(#"{"model": "mlp", "train_size": 1000, "epochs": 1}"#))
+            #expect(mlp.optimizer == TrainingDefaults.mlpOptimizer)
+            #expect(mlp.batchSize == TrainingDefaults.mlpBatchSize)
+            #expect(mlp.hidden == TrainingDefaults.hiddenUnits)
+            let stepAnswer = try await accepted(
+                #"{"optimizer": "sgd", "batch_size": 10, "train_size": 100, "schedule": {"type": "step"}}"#)
+            #expect(try plan(stepAnswer).epochs == TrainingDefaults.epochs(.sgd))
+            // The schedule as written, not as decoded: decoding fills a left-out `every` or `factor` with the
+            // table's value, which would hide a resolver that did not.
+            let written = try #require((try json(stepAnswer)["job"] as? [String: Any])?["request"] as? [String: Any])
+            #expect(written["schedule"] as? NSDictionary == ["type": "step", "every": TrainingDefaults.stepEvery,
+                                                              "factor": TrainingDefaults.stepFactor] as NSDictionary)
         }
     }
 

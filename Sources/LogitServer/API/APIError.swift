@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LogitAPI
 import LogitData
 import LogitJobs
 import LogitPictures
 import LogitServing
 import LogitStore
 
-/// The API's error answer (`Error` in public/openapi.yaml):
+/// An error the API answers with, written as an `ErrorAnswer` (`Error` in public/openapi.yaml):
 /// `{"error": "<sentence>", "code": "<UPPER_SNAKE>", "details": [...]}`.
 public struct APIError: HTTPResponseError, CustomStringConvertible {
     public let status: HTTPResponse.Status
@@ -25,14 +26,8 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 
     public var description: String { "\(status.code) \(code): \(message)" }
 
-    struct Body: Encodable {
-        let error: String
-        let code: String
-        let details: [FieldProblem]?
-    }
-
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try APICoding.encoder.encode(Body(error: message, code: code, details: details))
+        let data = try APICoding.encoder.encode(ErrorAnswer(message: message, code: code, details: details))
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))

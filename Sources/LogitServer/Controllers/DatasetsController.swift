@@ -1,4 +1,5 @@
 import Foundation
+import LogitAPI
 import Hummingbird
 import LogitCore
 import NIOCore
@@ -10,27 +11,6 @@ struct DatasetsController {
     let datasets: DatasetRegistry
     let maxUploadBytes: Int
 
-    struct DatasetView: Encodable {
-        var name: String
-        var description: String
-        var features: Int
-        var trainRows: Int
-        var testRows: Int?
-        var classes: [Int]
-        var imageShape: [Int]?
-        var defaultTask: ClassificationTask
-        var defaultPreprocess: PreprocessKind
-
-        enum CodingKeys: String, CodingKey {
-            case name, description, features, classes
-            case trainRows = "train_rows"
-            case testRows = "test_rows"
-            case imageShape = "image_shape"
-            case defaultTask = "default_task"
-            case defaultPreprocess = "default_preprocess"
-        }
-    }
-
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
             .get(use: list)
@@ -38,13 +18,13 @@ struct DatasetsController {
     }
 
     @Sendable func list(request: Request, context: AppRequestContext) async throws
-        -> JSONResponse<[String: [DatasetView]]>
+        -> JSONResponse<DatasetListView>
     {
         var views: [DatasetView] = []
         for entry in datasets.entries {
-            views.append(Self.view(try await datasets.loaded(entry.name), description: entry.description))
+            views.append(DatasetView(try await datasets.loaded(entry.name), description: entry.description))
         }
-        return JSONResponse(["datasets": views])
+        return JSONResponse(DatasetListView(datasets: views))
     }
 
     /// The body is the file itself; the query says how to read it:
@@ -81,15 +61,7 @@ struct DatasetsController {
         }
         let body = try await APICoding.body(of: request, limit: maxUploadBytes, expecting: "the file itself")
         let dataset = try await datasets.adding(name: name, file: Data(body.readableBytesView), manifest: manifest)
-        return JSONResponse(Self.view(dataset, description: manifest.description ?? "uploaded \(manifest.format.rawValue)"),
+        return JSONResponse(DatasetView(dataset, description: manifest.description ?? "uploaded \(manifest.format.rawValue)"),
                             status: .created, headers: [.location: "/datasets"])
-    }
-
-    static func view(_ dataset: Dataset, description: String) -> DatasetView {
-        DatasetView(
-            name: dataset.name, description: description, features: dataset.featureCount,
-            trainRows: dataset.train.rowCount, testRows: dataset.test?.rowCount, classes: dataset.classes,
-            imageShape: dataset.imageShape.map { [$0.height, $0.width] }, defaultTask: dataset.defaultTask,
-            defaultPreprocess: dataset.defaultPreprocess)
     }
 }

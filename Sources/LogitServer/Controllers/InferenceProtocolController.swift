@@ -1,4 +1,5 @@
 import Foundation
+import LogitAPI
 import Hummingbird
 import LogitCore
 import LogitJobs
@@ -31,9 +32,9 @@ struct InferenceProtocolController {
     }
 
     @Sendable func serverMetadata(request: Request, context: AppRequestContext) async throws
-        -> JSONResponse<ServerMetadata>
+        -> JSONResponse<InferenceServerMetadata>
     {
-        JSONResponse(ServerMetadata())
+        JSONResponse(InferenceServerMetadata())
     }
 
     @Sendable func live(request: Request, context: AppRequestContext) async throws -> JSONResponse<[String: Bool]> {
@@ -46,11 +47,11 @@ struct InferenceProtocolController {
     }
 
     @Sendable func modelMetadata(request: Request, context: AppRequestContext) async throws
-        -> JSONResponse<ModelMetadata>
+        -> JSONResponse<InferenceModelMetadata>
     {
         let predictor = try await predictor(for: context)
         let summary = try await store.model(named: predictor.metadata.name)
-        return JSONResponse(ModelMetadata(predictor, versions: summary?.versions.map { String($0.version) } ?? []))
+        return JSONResponse(InferenceModelMetadata(predictor, versions: summary?.versions.map { String($0.version) } ?? []))
     }
 
     @Sendable func modelReady(request: Request, context: AppRequestContext) async throws
@@ -60,7 +61,7 @@ struct InferenceProtocolController {
         return JSONResponse(["ready": true])
     }
 
-    @Sendable func infer(request: Request, context: AppRequestContext) async throws -> JSONResponse<InferResponse> {
+    @Sendable func infer(request: Request, context: AppRequestContext) async throws -> JSONResponse<InferenceResponse> {
         let predictor = try await predictor(for: context)
         let body = try await APICoding.decode(InferRequest.self, from: request, limit: maxBodyBytes)
         return try answer(body, with: predictor)
@@ -77,7 +78,7 @@ struct InferenceProtocolController {
         return try await cache.predictor(name: name, reference: reference ?? .latest)
     }
 
-    private func answer(_ body: InferRequest, with predictor: Predictor) throws -> JSONResponse<InferResponse> {
+    private func answer(_ body: InferRequest, with predictor: Predictor) throws -> JSONResponse<InferenceResponse> {
         guard body.inputs.count == 1, let input = body.inputs.first else {
             throw APIError.badRequest("send exactly one input tensor, [N, \(predictor.metadata.featureCount)]", code: "INVALID_INPUT")
         }
@@ -107,9 +108,9 @@ struct InferenceProtocolController {
             return Int64(metadata.classes.firstIndex(of: prediction.label) ?? 0)
         }
         var outputs = [
-            InferResponse.Output(name: "probabilities", shape: [rows.count, metadata.classes.count], datatype: "FP32",
+            InferenceResponse.Output(name: "probabilities", shape: [rows.count, metadata.classes.count], datatype: "FP32",
                                  data: .floats(predictions.flatMap(\.probabilities))),
-            InferResponse.Output(name: "label", shape: [rows.count], datatype: "INT64", data: .integers(labels)),
+            InferenceResponse.Output(name: "label", shape: [rows.count], datatype: "INT64", data: .integers(labels)),
         ]
         if let requested = body.outputs?.map(\.name), !requested.isEmpty {
             let unknown = requested.filter { $0 != "probabilities" && $0 != "label" }
@@ -118,37 +119,8 @@ struct InferenceProtocolController {
             }
             outputs = outputs.filter { requested.contains($0.name) }
         }
-        return JSONResponse(InferResponse(modelName: metadata.name, modelVersion: String(metadata.version), id: body.id,
+        return JSONResponse(InferenceResponse(modelName: metadata.name, modelVersion: String(metadata.version), id: body.id,
                                           outputs: outputs))
-    }
-
-    struct ServerMetadata: Encodable {
-        var name = "logit"
-        var version = "1"
-        var extensions: [String] = []
-    }
-
-    struct Tensor: Encodable {
-        var name: String
-        var datatype: String
-        var shape: [Int]
-    }
-
-    struct ModelMetadata: Encodable {
-        var name: String
-        var versions: [String]
-        var platform = "logit"
-        var inputs: [Tensor]
-        var outputs: [Tensor]
-
-        init(_ predictor: Predictor, versions: [String]) {
-            name = predictor.metadata.name
-            self.versions = versions
-            inputs = [Tensor(name: predictor.metadata.imageShape != nil ? "pixels" : "features", datatype: "FP32",
-                             shape: [-1, predictor.metadata.featureCount])]
-            outputs = [Tensor(name: "probabilities", datatype: "FP32", shape: [-1, predictor.metadata.classes.count]),
-                       Tensor(name: "label", datatype: "INT64", shape: [-1])]
-        }
     }
 
     struct InferRequest: Decodable {
@@ -164,36 +136,6 @@ struct InferenceProtocolController {
         var inputs: [Input]
         var outputs: [RequestedOutput]?
         var parameters: [String: String]?
-    }
-
-    struct InferResponse: Encodable {
-        struct Output: Encodable {
-            enum Data: Encodable {
-                case floats([Float])
-                case integers([Int64])
-                func encode(to encoder: any Encoder) throws {
-                    var container = encoder.singleValueContainer()
-                    switch self {
-                    case .floats(let values): try container.encode(values)
-                    case .integers(let values): try container.encode(values)
-                    }
-                }
-            }
-            var name: String
-            var shape: [Int]
-            var datatype: String
-            var data: Data
-        }
-        var modelName: String
-        var modelVersion: String
-        var id: String?
-        var outputs: [Output]
-
-        enum CodingKeys: String, CodingKey {
-            case id, outputs
-            case modelName = "model_name"
-            case modelVersion = "model_version"
-        }
     }
 }
 

@@ -26,14 +26,14 @@ struct JobsController {
     }
 
     @Sendable func submit(request: Request, context: AppRequestContext) async throws
-        -> JSONResponse<[String: JobView]>
+        -> JSONResponse<AcceptedJobView>
     {
         let body = try await APICoding.decode(TrainRequest.self, from: request, limit: maxBodyBytes)
         let plan = try await TrainingPlan.resolve(
             body, limits: limits, datasetNames: datasets.names,
             loadDataset: { name in try await datasets.loaded(name) })
         let job = try await scheduler.submit(plan)
-        return JSONResponse(["job": JobView(job)], status: .accepted, headers: [.location: "/jobs/\(job.id)"])
+        return JSONResponse(AcceptedJobView(job: JobView(job)), status: .accepted, headers: [.location: "/jobs/\(job.id)"])
     }
 
     @Sendable func defaults(request: Request, context: AppRequestContext) async throws
@@ -43,14 +43,14 @@ struct JobsController {
     }
 
     @Sendable func list(request: Request, context: AppRequestContext) async throws
-        -> JSONResponse<[String: [JobView]]>
+        -> JSONResponse<JobListView>
     {
         let text = request.uri.queryParameters.get("limit")
         let limit = text.map { Int($0) ?? 0 } ?? 100
         guard (1...1000).contains(limit) else {
             throw APIError.badRequest("'limit' must be between 1 and 1000", code: "INVALID_LIMIT")
         }
-        return JSONResponse(["jobs": try await store.jobs(limit: limit).map(JobView.init)])
+        return JSONResponse(JobListView(jobs: try await store.jobs(limit: limit).map(JobView.init)))
     }
 
     @Sendable func show(request: Request, context: AppRequestContext) async throws -> JSONResponse<JobView> {

@@ -64,10 +64,10 @@ struct ModelsController {
     }
 
     @Sendable func list(request: Request, context: AppRequestContext) async throws
-        -> JSONResponse<[String: [ModelView]]>
+        -> JSONResponse<ModelListView>
     {
         let models = try await store.models()
-        return JSONResponse(["models": models.map { ModelView($0, includeVersions: false) }])
+        return JSONResponse(ModelListView(models: models.map { ModelView($0, includeVersions: false) }))
     }
 
     @Sendable func show(request: Request, context: AppRequestContext) async throws -> JSONResponse<ModelView> {
