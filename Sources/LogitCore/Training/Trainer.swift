@@ -97,9 +97,7 @@ public final class Trainer<Objective: TrainingObjective> {
 
     private func penaltyValue() -> Double { options.penalty.value(parameters[..<weightCount]) }
 
-    private var weightNorm: Double {
-        (parameters[..<weightCount].reduce(0.0) { $0 + Double($1) * Double($1) }).squareRoot()
-    }
+    private var weightNorm: Double { parameters[..<weightCount].euclideanNorm }
 
     /// Adds the smooth penalty's gradient l2 * W to the weight part of `gradient`.
     private func addSmoothPenaltyGradient(_ gradient: UnsafeMutablePointer<Float>) {
@@ -117,20 +115,14 @@ public final class Trainer<Objective: TrainingObjective> {
         let result = evaluate(train, gradient: gradient)
         addSmoothPenaltyGradient(gradient)
         let l2 = options.penalty.l2Strength
-        let squares = l2 > 0 ? parameters[..<weightCount].reduce(0.0) { $0 + Double($1) * Double($1) } : 0
+        let squares = l2 > 0 ? parameters[..<weightCount].sumOfSquares : 0
         return (result.meanLoss + l2 / 2 * squares, result)
     }
 
-    /// Soft-thresholding, the proximal step of `threshold * ||W||_1`: weights within the threshold become exactly 0.
-    private func softThreshold(_ threshold: Float) {
-        guard threshold > 0 else { return }
+    /// The proximal step of `threshold * ||W||_1` on the weights.
+    private func softThresholdWeights(_ threshold: Float) {
         let count = weightCount
-        parameters.withUnsafeMutableBufferPointer { w in
-            for i in 0..<count {
-                let value = w[i]
-                w[i] = value > threshold ? value - threshold : (value < -threshold ? value + threshold : 0)
-            }
-        }
+        parameters.withUnsafeMutableBufferPointer { softThreshold(UnsafeMutableBufferPointer(rebasing: $0[..<count]), by: threshold) }
     }
 
     // MARK: - Curves and early stopping
@@ -251,9 +243,6 @@ public final class Trainer<Objective: TrainingObjective> {
             : rate
         let optimizer = options.optimizer
         let nesterov = options.nesterov
-        @inline(__always) func shrink(_ value: Float, _ threshold: Float) -> Float {
-            value > threshold ? value - threshold : (value < -threshold ? value + threshold : 0)
-        }
         state.velocity.withUnsafeMutableBufferPointer { velocity in
             state.secondMoment.withUnsafeMutableBufferPointer { second in
                 func apply(_ parameters: UnsafeMutableBufferPointer<Float>, offset: Int, penalised: Bool) {
@@ -265,7 +254,7 @@ public final class Trainer<Objective: TrainingObjective> {
                         case .momentum:
                             let v = momentum * velocity[offset + i] - rate * g
                             var new = old + (nesterov ? momentum * v - rate * g : v)
-                            if threshold > 0 { new = shrink(new, rate * threshold) }
+                            if threshold > 0 { new = softThreshold(new, by: rate * threshold) }
                             velocity[offset + i] = threshold > 0 ? new - old : v
                             parameters[i] = new
                         case .adam:
@@ -275,10 +264,10 @@ public final class Trainer<Objective: TrainingObjective> {
                             second[offset + i] = s
                             let scale = adamRate / (s.squareRoot() + 1e-8)
                             let new = old - scale * m
-                            parameters[i] = threshold > 0 ? shrink(new, scale * threshold) : new
+                            parameters[i] = threshold > 0 ? softThreshold(new, by: scale * threshold) : new
                         default:
                             let new = old - rate * g
-                            parameters[i] = threshold > 0 ? shrink(new, rate * threshold) : new
+                            parameters[i] = threshold > 0 ? softThreshold(new, by: rate * threshold) : new
                         }
                     }
                 }
@@ -323,7 +312,7 @@ public final class Trainer<Objective: TrainingObjective> {
                 parameters.withUnsafeMutableBufferPointer { p in
                     for i in 0..<count { p[i] = start[i] - Float(rate) * gradient[i] }
                 }
-                softThreshold(Float(rate * l1))
+                softThresholdWeights(Float(rate * l1))
                 guard options.lineSearch else { break }
                 // Sufficient decrease: f(x+) <= f(x) + g.(x+ - x) + ||x+ - x||^2 / (2 rate)
                 let candidateSmooth = smoothObjective(gradient: scratch).0
