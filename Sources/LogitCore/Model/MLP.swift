@@ -7,8 +7,7 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     case sigmoid
 }
 
-/// A one-hidden-layer perceptron: `softmax(W2 act(W1 x + b1) + b2)`. Parameters are laid out
-/// `[W1 (hidden x features), W2 (classes x hidden), b1 (hidden), b2 (classes)]`, so the penalised weights are a prefix.
+/// A one-hidden-layer perceptron: `softmax(W2 act(W1 x + b1) + b2)`, its parameters laid out as `MLPLayout` says.
 public struct MLPModel: Sendable, Equatable {
     public let featureCount: Int
     public let hiddenCount: Int
@@ -27,10 +26,11 @@ public struct MLPModel: Sendable, Equatable {
     }
 
     public static func parameterCount(_ features: Int, _ hidden: Int, _ classes: Int) -> Int {
-        hidden * features + classes * hidden + hidden + classes
+        MLPLayout(featureCount: features, hiddenCount: hidden, classCount: classes).parameterCount
     }
 
-    public var weightCount: Int { hiddenCount * featureCount + classCount * hiddenCount }
+    public var layout: MLPLayout { MLPLayout(featureCount: featureCount, hiddenCount: hiddenCount, classCount: classCount) }
+    public var weightCount: Int { layout.weightCount }
     public var weights: ArraySlice<Float> { parameters[0..<weightCount] }
     public var biases: ArraySlice<Float> { parameters[weightCount...] }
 
@@ -38,7 +38,8 @@ public struct MLPModel: Sendable, Equatable {
     public static func initialParameters(features: Int, hidden: Int, classes: Int, activation: Activation,
                                          seed: UInt64) -> [Float] {
         var generator = SeededGenerator(seed: seed ^ 0x6D6C_7000)
-        var parameters = [Float](repeating: 0, count: parameterCount(features, hidden, classes))
+        let layout = MLPLayout(featureCount: features, hiddenCount: hidden, classCount: classes)
+        var parameters = [Float](repeating: 0, count: layout.parameterCount)
         func normal() -> Float {
             // Box-Muller
             let u1 = Float.random(in: Float.ulpOfOne..<1, using: &generator)
@@ -47,8 +48,8 @@ public struct MLPModel: Sendable, Equatable {
         }
         let firstScale = activation == .relu ? (2 / Float(features)).squareRoot() : (1 / Float(features)).squareRoot()
         let secondScale = (1 / Float(hidden)).squareRoot()
-        for i in 0..<(hidden * features) { parameters[i] = normal() * firstScale }
-        for i in (hidden * features)..<(hidden * features + classes * hidden) { parameters[i] = normal() * secondScale }
+        for i in layout.hiddenWeights { parameters[i] = normal() * firstScale }
+        for i in layout.outputWeights { parameters[i] = normal() * secondScale }
         return parameters
     }
 }
@@ -58,7 +59,7 @@ extension MLPModel: Classifier {
     public func probabilities(input: UnsafePointer<Float>, into probabilities: UnsafeMutablePointer<Float>) {
         let d = featureCount, h = hiddenCount, k = classCount
         parameters.withUnsafeBufferPointer { p in
-            let w1 = p.baseAddress!, w2 = w1 + h * d, b1 = w2 + k * h, b2 = b1 + h
+            let (w1, w2, b1, b2) = layout.layers(at: p.baseAddress!)
             withUnsafeTemporaryAllocation(of: Float.self, capacity: h) { hidden in
                 for unit in 0..<h {
                     hidden[unit] = activation.apply(b1[unit] + Kernels.dot(input, w1 + unit * d, count: d))
@@ -88,6 +89,7 @@ public final class MLPObjective: TrainingObjective, @unchecked Sendable {
     public let hiddenCount: Int
     public let classCount: Int
     public let activation: Activation
+    public let layout: MLPLayout
     public let threads: Int
     public let allPositions: [Int32]
     private let blockRows: Int
@@ -101,18 +103,19 @@ public final class MLPObjective: TrainingObjective, @unchecked Sendable {
         self.hiddenCount = hiddenCount
         self.classCount = classCount
         self.activation = activation
+        self.layout = MLPLayout(featureCount: data.matrix.columnCount, hiddenCount: hiddenCount, classCount: classCount)
         self.threads = max(1, threads)
         self.blockRows = blockRows
         self.allPositions = Array(0..<Int32(data.count))
-        let count = MLPModel.parameterCount(data.matrix.columnCount, hiddenCount, classCount)
+        let count = layout.parameterCount
         self.workspaces = (0..<max(1, threads)).map { _ in
             Workspace(blockRows: blockRows, featureCount: data.matrix.columnCount, hiddenCount: hiddenCount,
                       classCount: classCount, parameterCount: count)
         }
     }
 
-    public var parameterCount: Int { MLPModel.parameterCount(featureCount, hiddenCount, classCount) }
-    public var weightCount: Int { hiddenCount * featureCount + classCount * hiddenCount }
+    public var parameterCount: Int { layout.parameterCount }
+    public var weightCount: Int { layout.weightCount }
 
     public func initialParameters(seed: UInt64) -> [Float] {
         MLPModel.initialParameters(features: featureCount, hidden: hiddenCount, classes: classCount,
@@ -142,9 +145,8 @@ public final class MLPObjective: TrainingObjective, @unchecked Sendable {
     private func accumulate(positions: UnsafeBufferPointer<Int32>, parameters: UnsafePointer<Float>,
                             workspace: Workspace, withGradient: Bool) -> BatchResult {
         let d = featureCount, h = hiddenCount, k = classCount
-        let w1 = parameters, w2 = w1 + h * d, b1 = w2 + k * h, b2 = b1 + h
-        let g = workspace.gradient
-        let gw1 = g, gw2 = g + h * d, gb1 = gw2 + k * h, gb2 = gb1 + h
+        let (w1, w2, b1, b2) = layout.layers(at: parameters)
+        let (gw1, gw2, gb1, gb2) = layout.layers(at: workspace.gradient)
         let hidden = workspace.hidden, output = workspace.output, hiddenDelta = workspace.hiddenDelta
         var result = BatchResult()
         var blockStart = 0
