@@ -1,52 +1,9 @@
 import Dispatch
-
-/// Why training stopped.
-public enum StopReason: String, Codable, Sendable {
-    case maxEpochs = "max_epochs"
-    case converged
-    case earlyStopping = "early_stopping"
-    case cancelled
-    /// The loss or the weights stopped being finite numbers (a learning rate far too large, typically).
-    case diverged
-}
-
-/// Hooks the training loop calls on its own thread. `isCancelled` is polled before every step, so a
-/// cancellation takes effect within one batch.
-public struct TrainingCallbacks {
-    public var isCancelled: () -> Bool
-    /// Epochs completed so far, fractional within an epoch.
-    public var onProgress: (Double) -> Void
-    public var onPoint: (CurvePoint) -> Void
-
-    public init(isCancelled: @escaping () -> Bool = { false }, onProgress: @escaping (Double) -> Void = { _ in },
-                onPoint: @escaping (CurvePoint) -> Void = { _ in }) {
-        self.isCancelled = isCancelled
-        self.onProgress = onProgress
-        self.onPoint = onPoint
-    }
-}
-
-public struct TrainingOutcome<Model: Sendable>: Sendable {
-    public var model: Model
-    public var stopReason: StopReason
-    public var epochsCompleted: Int
-    public var steps: Int
-    public var curve: [CurvePoint]
-    public var seconds: Double
-    /// With early stopping: the epoch of the best validation loss, whose weights the model holds if restored.
-    public var bestEpoch: Double?
-
-    public init(model: Model, stopReason: StopReason, epochsCompleted: Int, steps: Int, curve: [CurvePoint],
-                seconds: Double, bestEpoch: Double?) {
-        self.model = model
-        self.stopReason = stopReason
-        self.epochsCompleted = epochsCompleted
-        self.steps = steps
-        self.curve = curve
-        self.seconds = seconds
-        self.bestEpoch = bestEpoch
-    }
-}
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Minimises the objective's mean loss + penalty(weights) over the training rows.
 public final class Trainer<Objective: TrainingObjective> {
@@ -479,19 +436,5 @@ public final class Trainer<Objective: TrainingObjective> {
 
     private func axpy(_ alpha: Float, _ x: [Float], _ y: inout [Float]) {
         for i in 0..<x.count { y[i] += alpha * x[i] }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-extension TrainingOutcome {
-    /// The same outcome with its model wrapped or converted.
-    public func mapModel<Other: Sendable>(_ transform: (Model) -> Other) -> TrainingOutcome<Other> {
-        TrainingOutcome<Other>(model: transform(model), stopReason: stopReason, epochsCompleted: epochsCompleted,
-                               steps: steps, curve: curve, seconds: seconds, bestEpoch: bestEpoch)
     }
 }
