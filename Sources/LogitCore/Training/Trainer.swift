@@ -36,7 +36,11 @@ public final class Trainer<Objective: TrainingObjective> {
     public func run(callbacks: TrainingCallbacks = TrainingCallbacks()) -> TrainingOutcome<Objective.Model> {
         self.callbacks = callbacks
         let (reason, epochs, steps): (StopReason, Int, Int) = switch options.optimizer {
-        case .sgd, .momentum, .adam: runStochastic()
+        case .sgd: runMiniBatches(SGD())
+        case .momentum:
+            runMiniBatches(Momentum(parameterCount: parameters.count, momentum: Float(options.momentum),
+                                    nesterov: options.nesterov))
+        case .adam: runMiniBatches(Adam(parameterCount: parameters.count, beta1: Float(options.momentum)))
         case .gd: runFullBatchDescent()
         case .lbfgs: runLBFGS()
         }
@@ -127,25 +131,18 @@ public final class Trainer<Objective: TrainingObjective> {
 
     // MARK: - Mini-batch optimisers
 
-    /// Optimiser state for the mini-batch methods, allocated once per run.
-    private struct StochasticState {
-        var velocity: [Float]
-        var secondMoment: [Float]
-        var steps = 0
-    }
-
-    private func runStochastic() -> (StopReason, Int, Int) {
+    /// Epochs of mini-batches in a fresh shuffled order, one `optimizer` step per batch.
+    private func runMiniBatches<Optimizer: StochasticOptimizer>(_ optimizer: Optimizer) -> (StopReason, Int, Int) {
+        var optimizer = optimizer
         let n = train.data.count
         let batchSize = max(1, min(options.batchSize, n))
         let batchesPerEpoch = (n + batchSize - 1) / batchSize
         let evalEvery = options.evalEvery > 0 ? options.evalEvery : max(1, batchesPerEpoch / 4)
+        let l1 = L1Shrinkage(strength: Float(options.penalty.l1Strength), weightCount: weightCount)
         var order = train.allPositions
         var generator = SeededGenerator(seed: options.seed)
         let gradient = UnsafeMutablePointer<Float>.allocate(capacity: parameters.count)
         defer { gradient.deallocate() }
-        var state = StochasticState(
-            velocity: options.optimizer == .sgd ? [] : [Float](repeating: 0, count: parameters.count),
-            secondMoment: options.optimizer == .adam ? [Float](repeating: 0, count: parameters.count) : [])
         var step = 0
         var previousObjective = Double.infinity
         for epoch in 0..<options.epochs {
@@ -169,7 +166,9 @@ public final class Trainer<Objective: TrainingObjective> {
                 let epochPosition = Double(epoch) + Double(batch + 1) / Double(batchesPerEpoch)
                 let rate = options.schedule.rate(base: options.learningRate, step: step, epoch: Double(epoch))
                 addSmoothPenaltyGradient(gradient)
-                update(gradient: gradient, rate: Float(rate), state: &state)
+                parameters.withUnsafeMutableBufferPointer {
+                    optimizer.step(parameters: $0, gradient: gradient, rate: Float(rate), l1: l1)
+                }
                 step += 1
                 if step % evalEvery == 0 || batch == batchesPerEpoch - 1 {
                     recordPoint(step: step, epoch: epochPosition, learningRate: rate)
@@ -182,58 +181,6 @@ public final class Trainer<Objective: TrainingObjective> {
             previousObjective = objective
         }
         return (.maxEpochs, options.epochs, step)
-    }
-
-    /// One step of the chosen mini-batch optimiser on weights and biases; `gradient` includes the smooth penalty.
-    /// The L1 part is a proximal step taken inside the update: with momentum the velocity is then the displacement
-    /// actually made (so a weight thresholded to zero stays there unless the gradient pushes it out), and with Adam
-    /// the threshold is scaled per weight like Adam's own step.
-    private func update(gradient: UnsafeMutablePointer<Float>, rate: Float, state: inout StochasticState) {
-        let weightCount = self.weightCount
-        let momentum = Float(options.momentum)
-        let l1 = Float(options.penalty.l1Strength)
-        state.steps += 1
-        // Adam's bias corrections, folded into the rate.
-        let beta2: Float = 0.999
-        let adamRate = options.optimizer == .adam
-            ? rate * (1 - pow(beta2, Float(state.steps))).squareRoot() / (1 - pow(momentum, Float(state.steps)))
-            : rate
-        let optimizer = options.optimizer
-        let nesterov = options.nesterov
-        state.velocity.withUnsafeMutableBufferPointer { velocity in
-            state.secondMoment.withUnsafeMutableBufferPointer { second in
-                func apply(_ parameters: UnsafeMutableBufferPointer<Float>, offset: Int, penalised: Bool) {
-                    let threshold = penalised ? l1 : 0
-                    for i in 0..<parameters.count {
-                        let g = gradient[offset + i]
-                        let old = parameters[i]
-                        switch optimizer {
-                        case .momentum:
-                            let v = momentum * velocity[offset + i] - rate * g
-                            var new = old + (nesterov ? momentum * v - rate * g : v)
-                            if threshold > 0 { new = softThreshold(new, by: rate * threshold) }
-                            velocity[offset + i] = threshold > 0 ? new - old : v
-                            parameters[i] = new
-                        case .adam:
-                            let m = momentum * velocity[offset + i] + (1 - momentum) * g
-                            let s = beta2 * second[offset + i] + (1 - beta2) * g * g
-                            velocity[offset + i] = m
-                            second[offset + i] = s
-                            let scale = adamRate / (s.squareRoot() + 1e-8)
-                            let new = old - scale * m
-                            parameters[i] = threshold > 0 ? softThreshold(new, by: scale * threshold) : new
-                        default:
-                            let new = old - rate * g
-                            parameters[i] = threshold > 0 ? softThreshold(new, by: rate * threshold) : new
-                        }
-                    }
-                }
-                parameters.withUnsafeMutableBufferPointer { all in
-                    apply(UnsafeMutableBufferPointer(rebasing: all[..<weightCount]), offset: 0, penalised: true)
-                    apply(UnsafeMutableBufferPointer(rebasing: all[weightCount...]), offset: weightCount, penalised: false)
-                }
-            }
-        }
     }
 
     // MARK: - Full-batch (proximal) gradient descent
