@@ -251,10 +251,13 @@ public final class LinearObjective: TrainingObjective, Sendable {
         let k = outputCount
         let factor = transform.sharedFactor!
         let weights = workspace.scratch.transposedWeights
-        for j in 0..<d {
-            var column = SIMD16<Float>()
-            for c in 0..<k { column[c] = parameters[c * d + j] }
-            weights[j] = column
+        // Lane c of vector j is W[c, j]. Written as floats, one class's row at a time: inserting into a vector's
+        // lanes one by one costs several times as much.
+        weights.withMemoryRebound(to: Float.self, capacity: d * 16) { table in
+            for c in 0..<k {
+                let row = parameters + c * d
+                for j in 0..<d { table[j * 16 + c] = row[j] }
+            }
         }
         let gradient = workspace.scratch.transposedGradient
         if withGradient { gradient.initialize(repeating: SIMD16<Float>(), count: d) }
@@ -337,8 +340,8 @@ public final class LinearObjective: TrainingObjective, Sendable {
     private final class Scratch {
         /// The dense kernel's logits for a block of rows, overwritten with the loss's derivatives.
         let logits: UnsafeMutablePointer<Float>
-        /// The sparse softmax kernel's weights and gradient feature-major: `featureCount` vectors of up to 16 outputs,
-        /// zero-padded (allocated for that kernel only).
+        /// The sparse softmax kernel's weights and gradient feature-major: `featureCount` vectors of up to 16 outputs.
+        /// The weights' lanes past the outputs are zeroed here and never written (allocated for that kernel only).
         let transposedWeights: UnsafeMutablePointer<SIMD16<Float>>
         let transposedGradient: UnsafeMutablePointer<SIMD16<Float>>
         /// The sparse softmax kernel's block of rows awaiting their backward pass: each row's scaled derivatives and
@@ -350,6 +353,7 @@ public final class LinearObjective: TrainingObjective, Sendable {
         init(blockRows: Int, featureCount: Int, outputCount: Int, sparse: Bool) {
             logits = .allocate(capacity: blockRows * outputCount)
             transposedWeights = .allocate(capacity: sparse ? featureCount : 0)
+            transposedWeights.initialize(repeating: SIMD16<Float>(), count: sparse ? featureCount : 0)
             transposedGradient = .allocate(capacity: featureCount)
             blockDeltas = .allocate(capacity: Self.sparseBlockRows)
             blockEntries = .allocate(capacity: Self.sparseBlockRows)
