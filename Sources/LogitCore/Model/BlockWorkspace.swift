@@ -12,9 +12,12 @@ final class BlockWorkspace<Scratch> {
     let scratch: Scratch
 
     init(blockRows: Int, featureCount: Int, parameterCount: Int, scratch: Scratch) {
-        rows = .allocate(capacity: blockRows)
-        targets = .allocate(capacity: blockRows)
-        inputs = .allocate(capacity: blockRows * featureCount)
+        rows = .allocateCacheAligned(capacity: blockRows)
+        targets = .allocateCacheAligned(capacity: blockRows)
+        inputs = .allocateCacheAligned(capacity: blockRows * featureCount)
+        // Not cache-aligned like the rest: aligned, it cost an MLP epoch on MNIST about 10% (0.73-0.78 s against
+        // 0.65-0.70 s), most likely because the backward pass's stores to it then fall at the same offsets within
+        // 4 KB pages as its loads from `inputs`, which the CPU takes for dependencies.
         gradient = .allocate(capacity: parameterCount)
         self.scratch = scratch
     }

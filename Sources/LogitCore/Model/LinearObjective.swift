@@ -351,11 +351,11 @@ public final class LinearObjective: TrainingObjective, Sendable {
         let blockEntries: UnsafeMutablePointer<Range<Int>>
 
         init(blockRows: Int, featureCount: Int, outputCount: Int, sparse: Bool) {
-            logits = .allocate(capacity: blockRows * outputCount)
-            transposedWeights = .allocate(capacity: sparse ? featureCount : 0)
+            logits = .allocateCacheAligned(capacity: blockRows * outputCount)
+            transposedWeights = UnsafeMutablePointer.allocateCacheAligned(capacity: sparse ? featureCount : 0)
             transposedWeights.initialize(repeating: SIMD16<Float>(), count: sparse ? featureCount : 0)
-            transposedGradient = .allocate(capacity: featureCount)
-            blockDeltas = .allocate(capacity: Self.sparseBlockRows)
+            transposedGradient = UnsafeMutablePointer.allocateCacheAligned(capacity: featureCount)
+            blockDeltas = .allocateCacheAligned(capacity: Self.sparseBlockRows)
             blockEntries = .allocate(capacity: Self.sparseBlockRows)
             blockEntries.initialize(repeating: 0..<0, count: Self.sparseBlockRows)
         }

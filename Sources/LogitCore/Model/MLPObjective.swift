@@ -101,9 +101,9 @@ public final class MLPObjective: TrainingObjective, Sendable {
         let output: UnsafeMutablePointer<Float>
 
         init(hiddenCount: Int, classCount: Int) {
-            hidden = .allocate(capacity: hiddenCount)
-            hiddenDelta = .allocate(capacity: hiddenCount)
-            output = .allocate(capacity: classCount)
+            hidden = .allocateCacheAligned(capacity: hiddenCount)
+            hiddenDelta = .allocateCacheAligned(capacity: hiddenCount)
+            output = .allocateCacheAligned(capacity: classCount)
         }
 
         deinit {
