@@ -26,7 +26,7 @@ public enum ModelImages {
                 ? [version.metadata.classes.last?.description ?? "1"]
                 : version.metadata.classes.map(\.description)
         case .mlp(let model):
-            tiles = (0..<model.hiddenCount).map { Array(model.parameters[$0 * d..<($0 + 1) * d]) }
+            tiles = (0..<model.hiddenCount).map { Array(model.parameters[model.layout.hiddenUnitWeights($0)]) }
             labels = (0..<model.hiddenCount).map { "h\($0)" }
         }
         if let only {

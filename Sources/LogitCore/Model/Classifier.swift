@@ -66,7 +66,7 @@ public enum TrainedModel: Sendable, Equatable, Classifier {
         }
     }
 
-    public var weightNorm: Double { (weights.reduce(0.0) { $0 + Double($1) * Double($1) }).squareRoot() }
+    public var weightNorm: Double { weights.euclideanNorm }
 
     public func probabilities(input: UnsafePointer<Float>, into probabilities: UnsafeMutablePointer<Float>) {
         switch self {

@@ -227,9 +227,3 @@ struct SampledFeatures {
         return sums
     }
 }
-
-/// Hands non-Sendable pointers to the threads of one parallel section, each of which touches only its own.
-private struct UnsafeSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}

@@ -47,7 +47,5 @@ public struct LinearModel: Sendable, Equatable {
             biases: [Float](repeating: 0, count: outputs))
     }
 
-    public var weightNorm: Double {
-        (weights.reduce(0.0) { $0 + Double($1) * Double($1) }).squareRoot()
-    }
+    public var weightNorm: Double { weights.euclideanNorm }
 }

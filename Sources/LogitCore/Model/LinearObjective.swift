@@ -1,30 +1,9 @@
 import Dispatch
 import RealModule
 
-/// Sum of the cross-entropy loss (and count of correct predictions) over some rows.
-public struct BatchResult: Sendable {
-    public var lossSum: Double
-    public var correct: Int
-    public var count: Int
-
-    public init(lossSum: Double = 0, correct: Int = 0, count: Int = 0) {
-        self.lossSum = lossSum
-        self.correct = correct
-        self.count = count
-    }
-
-    public var meanLoss: Double { count > 0 ? lossSum / Double(count) : 0 }
-    public var accuracy: Double { count > 0 ? Double(correct) / Double(count) : 0 }
-
-    static func + (a: BatchResult, b: BatchResult) -> BatchResult {
-        BatchResult(lossSum: a.lossSum + b.lossSum, correct: a.correct + b.correct, count: a.count + b.count)
-    }
-}
-
 /// The data term of the training objective, mean cross-entropy, and its gradient, for a linear model.
-/// One fused pass per block of rows: convert the raw values, forward, loss, backward. Buffers are allocated once,
-/// per thread, so the training loop allocates nothing.
-public final class LinearObjective: TrainingObjective, @unchecked Sendable {
+/// One fused pass per block of rows (`BlockPass`): convert the raw values, forward, loss, backward.
+public final class LinearObjective: TrainingObjective, Sendable {
     public let data: LabeledRows
     public let transform: FeatureTransform
     public let kind: ModelKind
@@ -32,15 +11,10 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
     public let featureCount: Int
     public let threads: Int
     private let blockRows: Int
-    private let workspaces: [Workspace]
-    /// Each workspace's gradient, the per-chunk buffers ParallelPass sums (kept so a pass allocates nothing).
-    private let gradientBuffers: [UnsafeMutablePointer<Float>]
     /// Set when the rows are mostly-zero bytes under a shared scale (images) and there are at most 16 outputs:
     /// then a pass touches only the non-zero pixels, with every output's weight for a pixel in one SIMD vector.
     private let sparse: SparseBytes?
-    /// The weights feature-major for the sparse kernel, `featureCount` vectors of up to 16 outputs (zero-padded),
-    /// rewritten at the start of each pass; the threads only read it.
-    private let transposedWeights: UnsafeMutablePointer<SIMD16<Float>>
+    private let pass: BlockPass<Scratch>
 
     public init(data: LabeledRows, transform: FeatureTransform, kind: ModelKind, classCount: Int,
                 threads: Int = 1, blockRows: Int = 64) {
@@ -54,15 +28,14 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         self.threads = max(1, threads)
         self.blockRows = blockRows
         self.allPositions = Array(0..<Int32(data.count))
-        self.workspaces = (0..<max(1, threads)).map { _ in
-            Workspace(blockRows: blockRows, featureCount: data.matrix.columnCount, outputCount: outputs)
+        let sparse = transform.sharedFactor != nil && outputs <= 16 ? data.matrix.sparse : nil
+        self.sparse = sparse
+        let featureCount = data.matrix.columnCount
+        self.pass = BlockPass(data: data, transform: transform, threads: threads, blockRows: blockRows,
+                              parameterCount: outputs * featureCount + outputs, minimumRowsPerThread: 1024) {
+            Scratch(blockRows: blockRows, featureCount: featureCount, outputCount: outputs, sparse: sparse != nil)
         }
-        self.gradientBuffers = workspaces.map(\.gradient)
-        self.sparse = transform.sharedFactor != nil && outputs <= 16 ? data.matrix.sparse : nil
-        self.transposedWeights = .allocate(capacity: sparse == nil ? 0 : data.matrix.columnCount)
     }
-
-    deinit { transposedWeights.deallocate() }
 
     /// Whether passes use the sparse kernel (exposed so tests can check both kernels agree).
     public var usesSparseKernel: Bool { sparse != nil }
@@ -129,32 +102,20 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
     /// with respect to weights then biases (`outputCount * featureCount + outputCount` floats, overwritten).
     public func evaluate(parameters: UnsafePointer<Float>, positions: UnsafeBufferPointer<Int32>,
                          gradient: UnsafeMutablePointer<Float>?) -> BatchResult {
-        let n = positions.count
-        let chunks = ParallelPass.chunkCount(rows: n, threads: threads, minimumRowsPerThread: 1024)
-        let shared = SharedPointers(positions: positions, parameters: parameters, withGradient: gradient != nil)
-        if sparse != nil && kind != .logistic {
-            let d = featureCount
-            for j in 0..<d {
-                var column = SIMD16<Float>()
-                for c in 0..<outputCount { column[c] = parameters[c * d + j] }
-                transposedWeights[j] = column
-            }
-        }
-        return ParallelPass.run(rows: n, chunks: chunks, gradients: gradientBuffers, parameterCount: parameterCount,
-                                gradient: gradient) { chunk in
-            let rows = UnsafeBufferPointer(rebasing: shared.positions[ParallelPass.range(chunk, of: chunks, rows: n)])
-            let workspace = self.workspaces[chunk]
+        let shared = UnsafeSendable(parameters)
+        let withGradient = gradient != nil
+        return pass.run(positions: positions, gradient: gradient) { rows, workspace in
+            let parameters = shared.value
             switch (self.sparse, self.kind) {
             case (let sparse?, .logistic):
-                return self.accumulateSparseBinary(sparse, positions: rows, parameters: shared.parameters,
-                                                   workspace: workspace, withGradient: shared.withGradient)
+                return self.accumulateSparseBinary(sparse, positions: rows, parameters: parameters,
+                                                   workspace: workspace, withGradient: withGradient)
             case (let sparse?, _):
-                return self.accumulateSparse(sparse, positions: rows, biases: shared.parameters + self.weightCount,
-                                             workspace: workspace, withGradient: shared.withGradient)
+                return self.accumulateSparse(sparse, positions: rows, parameters: parameters, workspace: workspace,
+                                             withGradient: withGradient)
             case (nil, _):
-                return self.accumulate(positions: rows, weights: shared.parameters,
-                                       biases: shared.parameters + self.weightCount, workspace: workspace,
-                                       withGradient: shared.withGradient)
+                return self.accumulate(positions: rows, weights: parameters, biases: parameters + self.weightCount,
+                                       workspace: workspace, withGradient: withGradient)
             }
         }
     }
@@ -163,72 +124,61 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
     public let allPositions: [Int32]
 
     private func accumulate(positions: UnsafeBufferPointer<Int32>, weights: UnsafePointer<Float>,
-                            biases: UnsafePointer<Float>, workspace: Workspace, withGradient: Bool) -> BatchResult {
+                            biases: UnsafePointer<Float>, workspace: BlockWorkspace<Scratch>,
+                            withGradient: Bool) -> BatchResult {
         let d = featureCount
         let k = outputCount
         var result = BatchResult()
-        let rows = workspace.rows
-        let logits = workspace.logits
-        var blockStart = 0
-        data.rows.withUnsafeBufferPointer { dataRows in
-            data.targets.withUnsafeBufferPointer { targets in
-                while blockStart < positions.count {
-                    let blockEnd = min(blockStart + blockRows, positions.count)
-                    let count = blockEnd - blockStart
-                    for i in 0..<count { rows[i] = dataRows[Int(positions[blockStart + i])] }
-                    data.matrix.fill(rows: UnsafeBufferPointer(start: rows, count: count), transform: transform,
-                                     into: workspace.inputs)
-                    // Forward: logits of every row of the block, four rows at a time, so each class's weights
-                    // are read once per four rows rather than once per row.
-                    var i = 0
-                    while i + 4 <= count {
-                        let x = workspace.inputs + i * d
-                        for c in 0..<k {
-                            let (z0, z1, z2, z3) = Kernels.dot4(x, x + d, x + 2 * d, x + 3 * d, weights + c * d, count: d)
-                            logits[i * k + c] = biases[c] + z0
-                            logits[(i + 1) * k + c] = biases[c] + z1
-                            logits[(i + 2) * k + c] = biases[c] + z2
-                            logits[(i + 3) * k + c] = biases[c] + z3
-                        }
-                        i += 4
+        let inputs = workspace.inputs
+        let logits = workspace.scratch.logits
+        pass.forEachBlock(of: positions, in: workspace) { count in
+            // Forward: logits of every row of the block, four rows at a time, so each class's weights are read once
+            // per four rows rather than once per row.
+            var i = 0
+            while i + 4 <= count {
+                let x = inputs + i * d
+                for c in 0..<k {
+                    let (z0, z1, z2, z3) = Kernels.dot4(x, x + d, x + 2 * d, x + 3 * d, weights + c * d, count: d)
+                    logits[i * k + c] = biases[c] + z0
+                    logits[(i + 1) * k + c] = biases[c] + z1
+                    logits[(i + 2) * k + c] = biases[c] + z2
+                    logits[(i + 3) * k + c] = biases[c] + z3
+                }
+                i += 4
+            }
+            while i < count {
+                for c in 0..<k { logits[i * k + c] = biases[c] + Kernels.dot(inputs + i * d, weights + c * d, count: d) }
+                i += 1
+            }
+            // Loss, accuracy, and the derivative of the loss with respect to each logit (in place).
+            for i in 0..<count {
+                let (loss, correct) = lossAndDerivatives(logits: logits + i * k, target: Int(workspace.targets[i]))
+                result.lossSum += Double(loss)
+                if correct { result.correct += 1 }
+            }
+            // Backward: each class's gradient row is updated once per four rows.
+            if withGradient {
+                let g = workspace.gradient
+                var i = 0
+                while i + 4 <= count {
+                    let x = inputs + i * d
+                    for c in 0..<k {
+                        let deltas = (logits[i * k + c], logits[(i + 1) * k + c], logits[(i + 2) * k + c],
+                                      logits[(i + 3) * k + c])
+                        Kernels.axpy4(deltas, x, x + d, x + 2 * d, x + 3 * d, g + c * d, count: d)
+                        g[k * d + c] += deltas.0 + deltas.1 + deltas.2 + deltas.3
                     }
-                    while i < count {
-                        for c in 0..<k { logits[i * k + c] = biases[c] + Kernels.dot(workspace.inputs + i * d, weights + c * d, count: d) }
-                        i += 1
+                    i += 4
+                }
+                while i < count {
+                    for c in 0..<k {
+                        Kernels.axpy(logits[i * k + c], inputs + i * d, g + c * d, count: d)
+                        g[k * d + c] += logits[i * k + c]
                     }
-                    // Loss, accuracy, and the derivative of the loss with respect to each logit (in place).
-                    for i in 0..<count {
-                        let (loss, correct) = lossAndDerivatives(
-                            logits: logits + i * k, target: Int(targets[Int(positions[blockStart + i])]))
-                        result.lossSum += Double(loss)
-                        if correct { result.correct += 1 }
-                    }
-                    // Backward: each class's gradient row is updated once per four rows.
-                    if withGradient {
-                        let g = workspace.gradient
-                        var i = 0
-                        while i + 4 <= count {
-                            let x = workspace.inputs + i * d
-                            for c in 0..<k {
-                                let deltas = (logits[i * k + c], logits[(i + 1) * k + c], logits[(i + 2) * k + c],
-                                              logits[(i + 3) * k + c])
-                                Kernels.axpy4(deltas, x, x + d, x + 2 * d, x + 3 * d, g + c * d, count: d)
-                                g[k * d + c] += deltas.0 + deltas.1 + deltas.2 + deltas.3
-                            }
-                            i += 4
-                        }
-                        while i < count {
-                            for c in 0..<k {
-                                Kernels.axpy(logits[i * k + c], workspace.inputs + i * d, g + c * d, count: d)
-                                g[k * d + c] += logits[i * k + c]
-                            }
-                            i += 1
-                        }
-                    }
-                    result.count += count
-                    blockStart = blockEnd
+                    i += 1
                 }
             }
+            result.count += count
         }
         return result
     }
@@ -295,23 +245,32 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
     /// at once in one SIMD vector), then the loss and dz, then G[:, j] += x_j * factor * dz for the same non-zeros.
     /// Lanes past `outputCount` stay 0: their weights are 0 and the loss touches only the first `outputCount`.
     private func accumulateSparse(_ sparse: SparseBytes, positions: UnsafeBufferPointer<Int32>,
-                                  biases: UnsafePointer<Float>, workspace: Workspace, withGradient: Bool) -> BatchResult {
+                                  parameters: UnsafePointer<Float>, workspace: BlockWorkspace<Scratch>,
+                                  withGradient: Bool) -> BatchResult {
         let d = featureCount
         let k = outputCount
         let factor = transform.sharedFactor!
-        let weights = UnsafePointer(transposedWeights)
-        let gradient = workspace.transposedGradient
+        let weights = workspace.scratch.transposedWeights
+        // Lane c of vector j is W[c, j]. Written as floats, one class's row at a time: inserting into a vector's
+        // lanes one by one costs several times as much.
+        weights.withMemoryRebound(to: Float.self, capacity: d * 16) { table in
+            for c in 0..<k {
+                let row = parameters + c * d
+                for j in 0..<d { table[j * 16 + c] = row[j] }
+            }
+        }
+        let gradient = workspace.scratch.transposedGradient
         if withGradient { gradient.initialize(repeating: SIMD16<Float>(), count: d) }
         var bias = SIMD16<Float>()
-        for c in 0..<k { bias[c] = biases[c] }
+        for c in 0..<k { bias[c] = parameters[weightCount + c] }
         var biasGradient = SIMD16<Float>()
         var result = BatchResult(count: positions.count)
         // The backward pass goes in blocks of rows: a block's forward passes read only W, then its backward pass
         // writes only G, so each table has the core's L1 cache to itself for a while instead of both being touched
         // for every row.
-        let blockRows = Workspace.sparseBlockRows
-        let blockDeltas = workspace.blockDeltas
-        let blockEntries = workspace.blockEntries
+        let blockRows = Scratch.sparseBlockRows
+        let blockDeltas = workspace.scratch.blockDeltas
+        let blockEntries = workspace.scratch.blockEntries
         forEachSparseRow(sparse, positions: positions) { index, entries, target, columns, values in
             // Two sums, so consecutive additions do not wait on each other.
             var even = SIMD16<Float>(), odd = SIMD16<Float>()
@@ -340,7 +299,7 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
             }
         }
         if withGradient {
-            // Back to the flat class-major layout the trainer uses (ParallelPass zeroed it).
+            // Back to the flat class-major layout the trainer uses.
             let flat = workspace.gradient
             for j in 0..<d {
                 let column = gradient[j]
@@ -353,11 +312,11 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
 
     /// The sparse pass of a binary model: one weight per pixel, so plain scalar gathers beat 16-lane vectors.
     private func accumulateSparseBinary(_ sparse: SparseBytes, positions: UnsafeBufferPointer<Int32>,
-                                        parameters: UnsafePointer<Float>, workspace: Workspace,
+                                        parameters: UnsafePointer<Float>, workspace: BlockWorkspace<Scratch>,
                                         withGradient: Bool) -> BatchResult {
         let factor = transform.sharedFactor!
         let bias = parameters[featureCount]
-        let gradient = workspace.gradient  // zeroed by ParallelPass when a gradient is wanted
+        let gradient = workspace.gradient  // zeroed by BlockPass when a gradient is wanted
         var biasGradient: Float = 0
         var result = BatchResult(count: positions.count)
         forEachSparseRow(sparse, positions: positions) { _, entries, target, columns, values in
@@ -377,12 +336,13 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         return result
     }
 
-    /// Per-thread scratch memory, allocated once.
-    private final class Workspace {
-        let rows: UnsafeMutablePointer<Int32>
-        let inputs: UnsafeMutablePointer<Float>
+    /// One thread's memory for the kernels besides `BlockWorkspace`'s.
+    private final class Scratch {
+        /// The dense kernel's logits for a block of rows, overwritten with the loss's derivatives.
         let logits: UnsafeMutablePointer<Float>
-        let gradient: UnsafeMutablePointer<Float>
+        /// The sparse softmax kernel's weights and gradient feature-major: `featureCount` vectors of up to 16 outputs.
+        /// The weights' lanes past the outputs are zeroed here and never written (allocated for that kernel only).
+        let transposedWeights: UnsafeMutablePointer<SIMD16<Float>>
         let transposedGradient: UnsafeMutablePointer<SIMD16<Float>>
         /// The sparse softmax kernel's block of rows awaiting their backward pass: each row's scaled derivatives and
         /// its range of non-zero entries.
@@ -390,22 +350,19 @@ public final class LinearObjective: TrainingObjective, @unchecked Sendable {
         let blockDeltas: UnsafeMutablePointer<SIMD16<Float>>
         let blockEntries: UnsafeMutablePointer<Range<Int>>
 
-        init(blockRows: Int, featureCount: Int, outputCount: Int) {
-            blockDeltas = .allocate(capacity: Self.sparseBlockRows)
+        init(blockRows: Int, featureCount: Int, outputCount: Int, sparse: Bool) {
+            logits = .allocateCacheAligned(capacity: blockRows * outputCount)
+            transposedWeights = UnsafeMutablePointer.allocateCacheAligned(capacity: sparse ? featureCount : 0)
+            transposedWeights.initialize(repeating: SIMD16<Float>(), count: sparse ? featureCount : 0)
+            transposedGradient = UnsafeMutablePointer.allocateCacheAligned(capacity: featureCount)
+            blockDeltas = .allocateCacheAligned(capacity: Self.sparseBlockRows)
             blockEntries = .allocate(capacity: Self.sparseBlockRows)
             blockEntries.initialize(repeating: 0..<0, count: Self.sparseBlockRows)
-            rows = .allocate(capacity: blockRows)
-            inputs = .allocate(capacity: blockRows * featureCount)
-            logits = .allocate(capacity: blockRows * outputCount)
-            gradient = .allocate(capacity: outputCount * featureCount + outputCount)
-            transposedGradient = .allocate(capacity: featureCount)
         }
 
         deinit {
-            rows.deallocate()
-            inputs.deallocate()
             logits.deallocate()
-            gradient.deallocate()
+            transposedWeights.deallocate()
             transposedGradient.deallocate()
             blockDeltas.deallocate()
             blockEntries.deallocate()

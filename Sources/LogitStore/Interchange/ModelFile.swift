@@ -26,12 +26,12 @@ public enum ModelFile {
             datasets = [("W", [model.outputCount, model.featureCount], .floats(model.weights)),
                         ("b", [model.outputCount], .floats(model.biases))]
         case .mlp(let model):
-            let h = model.hiddenCount, d = model.featureCount, k = model.classCount
+            let layout = model.layout, h = model.hiddenCount, d = model.featureCount, k = model.classCount
             let p = model.parameters
-            datasets = [("W1", [h, d], .floats(Array(p[0..<h * d]))),
-                        ("W2", [k, h], .floats(Array(p[h * d..<h * d + k * h]))),
-                        ("b1", [h], .floats(Array(p[h * d + k * h..<h * d + k * h + h]))),
-                        ("b2", [k], .floats(Array(p[(h * d + k * h + h)...])))]
+            datasets = [("W1", [h, d], .floats(Array(p[layout.hiddenWeights]))),
+                        ("W2", [k, h], .floats(Array(p[layout.outputWeights]))),
+                        ("b1", [h], .floats(Array(p[layout.hiddenBiases]))),
+                        ("b2", [k], .floats(Array(p[layout.outputBiases])))]
         }
         let classes = String(decoding: try JSONEncoder().encode(metadata.classes), as: UTF8.self)
         var attributes: [(name: String, value: HDF5.Attribute)] = [

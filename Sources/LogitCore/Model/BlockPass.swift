@@ -1,0 +1,99 @@
+/// The pass both objectives make over some of their rows: the rows split among up to `threads` threads, each walking
+/// its share in blocks of rows in a workspace of its own; then the threads' sums added up and the gradient scaled to
+/// that of the mean loss.
+///
+/// The workspaces are allocated once, so a pass allocates nothing. They are all a pass writes besides the caller's
+/// gradient, and they sit behind a lock: passes over one objective from several threads take turns, which is what
+/// makes the objectives safe to share.
+final class BlockPass<Scratch>: Sendable {
+    let data: LabeledRows
+    let transform: FeatureTransform
+    let blockRows: Int
+    let parameterCount: Int
+    let threads: Int
+    /// Rows per thread below which waking another thread costs more than it saves (it depends on the work per row).
+    let minimumRowsPerThread: Int
+    /// One workspace per thread, touched only while holding `lock`.
+    private let workspaces: UnsafeSendable<[BlockWorkspace<Scratch>]>
+    private let lock = ThreadLock()
+
+    /// `scratch` is called once per thread for the kernel's own memory.
+    init(data: LabeledRows, transform: FeatureTransform, threads: Int, blockRows: Int, parameterCount: Int,
+         minimumRowsPerThread: Int, scratch: () -> Scratch) {
+        self.data = data
+        self.transform = transform
+        self.blockRows = blockRows
+        self.parameterCount = parameterCount
+        self.threads = max(1, threads)
+        self.minimumRowsPerThread = minimumRowsPerThread
+        let featureCount = data.matrix.columnCount
+        workspaces = UnsafeSendable((0..<max(1, threads)).map { _ in
+            BlockWorkspace(blockRows: blockRows, featureCount: featureCount, parameterCount: parameterCount,
+                           scratch: scratch())
+        })
+    }
+
+    /// The sums of `accumulate` over `positions` and, if `gradient` is given, the gradient of the mean loss
+    /// (`parameterCount` floats, overwritten). `accumulate` runs once per thread on its share of the positions; it
+    /// writes only its workspace, adding its rows' gradient to the workspace's `gradient` (zeroed first when a
+    /// gradient is wanted).
+    func run(positions: UnsafeBufferPointer<Int32>, gradient: UnsafeMutablePointer<Float>?,
+             accumulate: @Sendable (UnsafeBufferPointer<Int32>, BlockWorkspace<Scratch>) -> BatchResult) -> BatchResult {
+        let rows = positions.count
+        let chunks = min(threads, max(1, rows / minimumRowsPerThread))
+        let parameterCount = self.parameterCount
+        return lock.withLock {
+            let workspaces = self.workspaces.value
+            if gradient != nil {
+                for chunk in 0..<chunks { workspaces[chunk].gradient.initialize(repeating: 0, count: parameterCount) }
+            }
+            var total = BatchResult()
+            if chunks == 1 {
+                total = accumulate(positions, workspaces[0])
+            } else {
+                let positions = UnsafeSendable(positions)
+                TrainingThreads.parallelFor(iterations: chunks) { chunk in
+                    let share = (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks)
+                    let workspace = self.workspaces.value[chunk]
+                    workspace.result = accumulate(UnsafeBufferPointer(rebasing: positions.value[share]), workspace)
+                }
+                for chunk in 0..<chunks { total = total + workspaces[chunk].result }
+            }
+            if let gradient {
+                let scale = 1 / Float(max(rows, 1))
+                let first = workspaces[0].gradient
+                for p in 0..<parameterCount { gradient[p] = first[p] }
+                for chunk in 1..<chunks {
+                    let partial = workspaces[chunk].gradient
+                    for p in 0..<parameterCount { gradient[p] += partial[p] }
+                }
+                for p in 0..<parameterCount { gradient[p] *= scale }
+            }
+            return total
+        }
+    }
+
+    /// Walks `positions` a block of at most `blockRows` rows at a time: writes each block's row numbers, targets and
+    /// transformed values to `workspace`, then calls `body` with the block's row count.
+    @inline(__always)
+    func forEachBlock(of positions: UnsafeBufferPointer<Int32>, in workspace: BlockWorkspace<Scratch>,
+                      _ body: (_ count: Int) -> Void) {
+        data.rows.withUnsafeBufferPointer { dataRows in
+            data.targets.withUnsafeBufferPointer { targets in
+                var blockStart = 0
+                while blockStart < positions.count {
+                    let count = min(blockRows, positions.count - blockStart)
+                    for i in 0..<count {
+                        let position = Int(positions[blockStart + i])
+                        workspace.rows[i] = dataRows[position]
+                        workspace.targets[i] = targets[position]
+                    }
+                    data.matrix.fill(rows: UnsafeBufferPointer(start: workspace.rows, count: count), transform: transform,
+                                     into: workspace.inputs)
+                    body(count)
+                    blockStart += count
+                }
+            }
+        }
+    }
+}
