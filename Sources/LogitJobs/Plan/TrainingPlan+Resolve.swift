@@ -48,8 +48,7 @@ private struct PlanResolver {
     mutating func plan(datasetName: String) throws -> TrainingPlan {
         let task = resolveTask()
         let (model, hidden, activation) = resolveModel(task: task)
-        let (optimizer, requestedBatchSize) = resolveOptimizer(model: model)
-        var batchSize = requestedBatchSize
+        let (optimizer, batchSize) = resolveOptimizer(model: model)
         let (momentum, nesterov) = resolveMomentum(optimizer: optimizer)
         let epochs = request.epochs ?? (model == .mlp ? TrainingDefaults.mlpEpochs : TrainingDefaults.epochs(optimizer))
         if epochs < 1 || epochs > limits.maxEpochs { problem("epochs", "must be between 1 and \(limits.maxEpochs)") }
@@ -61,8 +60,7 @@ private struct PlanResolver {
         let earlyStopping = resolveEarlyStopping(validationFraction: splitOptions.validationFraction)
         let tolerance = request.tolerance ?? TrainingDefaults.tolerance(optimizer)
         if !(tolerance >= 0 && tolerance.isFinite) { problem("tolerance", "must be a number >= 0") }
-        var preprocess = dataset?.defaultPreprocess ?? .unit
-        if let requested = request.preprocess { preprocess = requested }
+        let preprocess = request.preprocess ?? dataset?.defaultPreprocess ?? .unit
         let evalEvery = request.evalEvery ?? TrainingDefaults.evalEvery
         if evalEvery < 0 { problem("eval_every", "must be 0 (automatic) or a positive number of steps") }
         if problems.isEmpty, case let trainingRows = trainingRows(task: task, options: splitOptions),
@@ -76,10 +74,10 @@ private struct PlanResolver {
         guard problems.isEmpty else { throw ValidationError(problems: problems) }
         // A batch larger than the training rows is one full pass per step: clipped to the rows, as scikit-learn
         // does, and the plan records the size that runs.
-        if batchSize > 0 { batchSize = min(batchSize, trainingRows(task: task, options: splitOptions)) }
+        let clippedBatchSize = batchSize > 0 ? min(batchSize, trainingRows(task: task, options: splitOptions)) : 0
         return TrainingPlan(
             name: name, dataset: datasetName, task: task, model: model, optimizer: optimizer, epochs: epochs,
-            batchSize: batchSize, learningRate: learningRate, schedule: schedule, regularization: regularization,
+            batchSize: clippedBatchSize, learningRate: learningRate, schedule: schedule, regularization: regularization,
             earlyStopping: earlyStopping, hidden: hidden, activation: activation, momentum: momentum,
             nesterov: nesterov, tolerance: tolerance, validationFraction: splitOptions.validationFraction,
             testFraction: splitOptions.testFraction, trainSize: request.trainSize, seed: splitOptions.seed,
