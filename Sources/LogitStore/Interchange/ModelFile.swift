@@ -116,8 +116,14 @@ public enum ModelFile {
             guard let activation = Activation(rawValue: activationName) else {
                 throw Invalid(description: "unknown activation '\(activationName)'")
             }
-            model = .mlp(MLPModel(featureCount: w1.shape[1], hiddenCount: w1.shape[0], classCount: w2.shape[0],
-                                  activation: activation, parameters: w1.values + w2.values + b1.values + b2.values))
+            let layout = MLPLayout(featureCount: w1.shape[1], hiddenCount: w1.shape[0], classCount: w2.shape[0])
+            var parameters = [Float](repeating: 0, count: layout.parameterCount)
+            for (range, values) in [(layout.hiddenWeights, w1.values), (layout.outputWeights, w2.values),
+                                    (layout.hiddenBiases, b1.values), (layout.outputBiases, b2.values)] {
+                parameters.replaceSubrange(range, with: values)
+            }
+            model = .mlp(MLPModel(featureCount: layout.featureCount, hiddenCount: layout.hiddenCount,
+                                  classCount: layout.classCount, activation: activation, parameters: parameters))
         } else {
             throw Invalid(description: "no weights found: a model file has 'w' and 'b', 'W' and 'b', or W1, b1, W2, b2")
         }
