@@ -56,6 +56,11 @@ import Testing
             ] {
                 #expect(Int(try await client.request(.post, uri, body).status.code) == status, "\(body.prefix(90))")
             }
+            // An unsupported datatype is named with every one that is accepted.
+            let bytes = try decode(ErrorAnswer.self, try await client.request(
+                .post, "/v2/models/small/infer", #"{"inputs":[{"name":"pixels","shape":[1,784],"datatype":"BYTES","data":\#(seven)}]}"#))
+            #expect(bytes.code == "INVALID_DATATYPE")
+            #expect(bytes.message.hasSuffix("send one of FP32, FP64, UINT8, INT32, INT64"), "\(bytes.message)")
         }
     }
 }
