@@ -6,7 +6,7 @@ import LogitCore
 /// `ModelStore.version(name:reference:)` and `loadDefaultVersion()`: resolve a reference, then load the version.
 @Suite struct VersionLoadingTests {
     @Test func aNumberLatestAndAnAliasEachLoadTheVersionTheyName() async throws {
-        let store = try SQLiteModelStore(path: temporaryDatabasePath())
+        let store = try SQLiteStore(path: temporaryDatabasePath())
         _ = try await store.insertVersion(sampleVersion(weights: [1, 1, 1, 1, 1, 1]))
         _ = try await store.insertVersion(sampleVersion(weights: [2, 2, 2, 2, 2, 2]))
         try await store.setAlias(name: "digits", alias: "stable", version: 1)
@@ -18,7 +18,7 @@ import LogitCore
     }
 
     @Test func aMissingVersionOrModelIsAnError() async throws {
-        let store = try SQLiteModelStore(path: temporaryDatabasePath())
+        let store = try SQLiteStore(path: temporaryDatabasePath())
         _ = try await store.insertVersion(sampleVersion())
         _ = try await store.insertVersion(sampleVersion())
         try await store.deleteVersion(name: "digits", number: 1)
@@ -31,7 +31,7 @@ import LogitCore
     }
 
     @Test func theDefaultVersionIsTheDefaultAliasElseTheNewest() async throws {
-        let store = try SQLiteModelStore(path: temporaryDatabasePath())
+        let store = try SQLiteStore(path: temporaryDatabasePath())
         #expect(try await store.loadDefaultVersion() == nil)
         _ = try await store.insertVersion(sampleVersion(name: "first"))
         _ = try await store.insertVersion(sampleVersion(name: "second"))

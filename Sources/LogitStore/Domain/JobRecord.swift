@@ -15,14 +15,32 @@ public struct JobRecord: Codable, Sendable, Equatable {
     /// Epochs completed (fractional within an epoch) out of `epochs`.
     public var progressEpoch: Double
     public var epochs: Int
+    /// The replica that runs the job, or ran it last (see `JobLease`).
+    public var replica: String?
+    /// Runs started so far: a run whose replica dies is started again from scratch, up to `maxAttempts` runs.
+    public var attempt: Int
+    public var maxAttempts: Int
+    /// While running: when the replica's lease ends unless its heartbeat renews it.
+    public var leaseExpiresAt: Date?
 
-    public init(id: String, status: JobStatus = .queued, request: String, createdAt: Date, epochs: Int) {
+    public init(id: String, status: JobStatus = .queued, request: String, createdAt: Date, epochs: Int,
+                maxAttempts: Int = JobRecord.defaultMaxAttempts) {
         self.id = id
         self.status = status
         self.request = request
         self.createdAt = createdAt
         self.progressEpoch = 0
         self.epochs = epochs
+        self.attempt = 0
+        self.maxAttempts = maxAttempts
+    }
+
+    public static let defaultMaxAttempts = 2
+
+    /// The lease of the run now under way, if the job is running.
+    public var lease: JobLease? {
+        guard status == .running, let replica else { return nil }
+        return JobLease(jobId: id, replica: replica, attempt: attempt)
     }
 
     /// The column names of `job` (SQLite/Migrations.swift).
@@ -34,5 +52,8 @@ public struct JobRecord: Codable, Sendable, Equatable {
         case modelName = "model_name"
         case modelVersion = "model_version"
         case progressEpoch = "progress_epoch"
+        case replica, attempt
+        case maxAttempts = "max_attempts"
+        case leaseExpiresAt = "lease_expires_at"
     }
 }

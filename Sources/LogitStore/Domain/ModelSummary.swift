@@ -7,4 +7,13 @@ public struct ModelSummary: Sendable, Equatable {
     public var latestVersion: Int?
     public var versions: [ModelVersionMetadata]
     public var aliases: [String: Int]
+
+    public init(name: String, createdAt: Date, latestVersion: Int?, versions: [ModelVersionMetadata],
+                aliases: [String: Int]) {
+        self.name = name
+        self.createdAt = createdAt
+        self.latestVersion = latestVersion
+        self.versions = versions
+        self.aliases = aliases
+    }
 }

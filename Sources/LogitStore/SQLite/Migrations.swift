@@ -72,6 +72,20 @@ enum Migrations {
                 t.add(column: "activation", .text)
             }
         }
+        migrator.registerMigration("v4: job leases and attempts, uploaded data sets") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "replica", .text)
+                t.add(column: "attempt", .integer).notNull().defaults(to: 0)
+                t.add(column: "max_attempts", .integer).notNull().defaults(to: 2)
+                t.add(column: "lease_expires_at", .datetime)
+            }
+            try db.create(table: "dataset") { t in
+                t.primaryKey("name", .text)
+                t.column("manifest", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("contents", .blob).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -13,5 +13,8 @@ extension JobRecord: FetchableRecord, PersistableRecord {
         static let finishedAt = Column(CodingKeys.finishedAt)
         static let error = Column(CodingKeys.error)
         static let progressEpoch = Column(CodingKeys.progressEpoch)
+        static let replica = Column(CodingKeys.replica)
+        static let attempt = Column(CodingKeys.attempt)
+        static let leaseExpiresAt = Column(CodingKeys.leaseExpiresAt)
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import LogitCore
 
-/// The row of a model version. Weights and biases are little-endian Float32 BLOBs; structured fields are JSON.
+/// The row of a model version (`EncodedModelVersion`, its metadata flattened into columns; structured fields are
+/// JSON).
 struct ModelVersionRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "model_version"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.useDefaultKeys
@@ -14,30 +15,17 @@ struct ModelVersionRow: Codable, FetchableRecord, PersistableRecord {
     var curves: Data
 
     init(_ version: ModelVersion) throws {
-        metadata = version.metadata
-        outputCount = version.model.kind == .logistic ? 1 : version.model.classCount
-        weights = FloatBlob.encode(version.model.weights)
-        biases = FloatBlob.encode(version.model.biases)
-        curves = try JSONEncoder().encode(version.curves)
+        let encoded = try EncodedModelVersion(version)
+        metadata = encoded.metadata
+        outputCount = encoded.outputCount
+        weights = encoded.weights
+        biases = encoded.biases
+        curves = encoded.curves
     }
 
     func decoded() throws -> ModelVersion {
-        let weights = try FloatBlob.decode(self.weights)
-        let biases = try FloatBlob.decode(self.biases)
-        let model: TrainedModel
-        if metadata.kind == .mlp {
-            guard let hidden = metadata.hiddenUnits, let activation = metadata.activation,
-                  weights.count + biases.count == MLPModel.parameterCount(metadata.featureCount, hidden, outputCount)
-            else { throw FloatBlob.MalformedBlob() }
-            model = .mlp(MLPModel(featureCount: metadata.featureCount, hiddenCount: hidden, classCount: outputCount,
-                                  activation: activation, parameters: weights + biases))
-        } else {
-            guard weights.count == metadata.featureCount * biases.count else { throw FloatBlob.MalformedBlob() }
-            model = .linear(LinearModel(kind: metadata.kind, featureCount: metadata.featureCount, weights: weights,
-                                        biases: biases))
-        }
-        return ModelVersion(metadata: metadata, model: model,
-                            curves: try JSONDecoder().decode([CurvePoint].self, from: curves))
+        try EncodedModelVersion(metadata: metadata, outputCount: outputCount, weights: weights, biases: biases,
+                                curves: curves).decoded()
     }
 
     // The metadata is flattened into columns of the row.
