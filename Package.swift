@@ -6,7 +6,8 @@ import PackageDescription
 //   LogitCore     numerics: models, preprocessing, losses, gradients, optimisers, metrics, training threads (no I/O)
 //   LogitData     data sets: IDX/CSV/HDF5 loading, tasks, splits, column statistics (zlib via CZlib, libhdf5 via CHDF5)
 //   LogitImaging  PNG (libpng via CPNG), weight and digit pictures, digit input
-//   LogitStore    persistence: the ModelStore protocol and its SQLite (GRDB) implementation
+//   LogitStore    persistence: the store protocols (models, job queue, data sets) and their SQLite (GRDB) backend
+//   LogitPostgres the same protocols on PostgreSQL (postgres-nio), for replicas sharing one database
 //   LogitServing  the prediction pipeline: a stored version's Predictor (check, transform, score, rank)
 //   LogitJobs     training jobs: request validation, the scheduler actor, the runner
 //   LogitPictures a version's pictures (weights, mean images, misclassified digits) as PNG
@@ -88,6 +89,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
     ],
     targets: [
         // The HTTP floor of the machine under each layer of the stack (scripts/bench-http-floor.sh).
@@ -139,6 +141,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LogitPostgres",
+            dependencies: [
+                "LogitCore", "LogitData", "LogitStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LogitServing",
             dependencies: ["LogitCore", "LogitStore"],
             swiftSettings: swiftSettings
@@ -164,8 +176,8 @@ let package = Package(
         .target(
             name: "LogitServer",
             dependencies: [
-                "LogitCore", "LogitData", "LogitStore", "LogitServing", "LogitJobs", "LogitImaging", "LogitPictures",
-                "LogitAPI",
+                "LogitCore", "LogitData", "LogitStore", "LogitPostgres", "LogitServing", "LogitJobs", "LogitImaging",
+                "LogitPictures", "LogitAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -194,7 +206,8 @@ let package = Package(
             name: "logit",
             dependencies: [
                 "LogitServer", "LogitServing", "LogitPictures", "LogitBenchmarks", "LogitJobs", "LogitData", "LogitStore",
-                "LogitCore",
+                "LogitPostgres", "LogitCore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "LogitImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -202,7 +215,15 @@ let package = Package(
         ),
         .testTarget(name: "LogitCoreTests", dependencies: ["LogitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitDataTests", dependencies: ["LogitData", "CZlib"], swiftSettings: swiftSettings),
-        .testTarget(name: "LogitStoreTests", dependencies: ["LogitStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LogitStoreTests",
+            dependencies: [
+                "LogitStore", "LogitPostgres", "LogitCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LogitImagingTests", dependencies: ["LogitImaging"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitServingTests", dependencies: ["LogitServing"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitCommandTests", dependencies: ["logit"], swiftSettings: swiftSettings),

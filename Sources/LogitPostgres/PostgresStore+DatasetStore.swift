@@ -1,0 +1,43 @@
+import Foundation
+import LogitStore
+import PostgresNIO
+
+extension PostgresStore {
+    public func storedDatasets() async throws -> [StoredDataset] {
+        try await database {
+            var datasets: [StoredDataset] = []
+            for try await (name, manifest, createdAt) in try await client.query(
+                "SELECT name, manifest, created_at FROM dataset ORDER BY name", logger: logger
+            ).decode((String, String, Date).self) {
+                datasets.append(StoredDataset(name: name, manifest: manifest, createdAt: createdAt))
+            }
+            return datasets
+        }
+    }
+
+    public func datasetContents(name: String) async throws -> Data? {
+        try await database {
+            for try await contents in try await client.query(
+                "SELECT contents FROM dataset WHERE name = \(name)", logger: logger
+            ).decode(Data.self) {
+                return contents
+            }
+            return nil
+        }
+    }
+
+    public func insertDataset(_ dataset: StoredDataset, contents: Data) async throws {
+        try await database {
+            for try await _ in try await client.query("""
+                INSERT INTO dataset (name, manifest, created_at, contents)
+                VALUES (\(dataset.name), \(dataset.manifest), \(dataset.createdAt), \(contents))
+                ON CONFLICT (name) DO NOTHING
+                RETURNING name
+                """, logger: logger)
+            {
+                return
+            }
+            throw StoreError.conflict("a data set named '\(dataset.name)' exists already")
+        }
+    }
+}
