@@ -6,35 +6,49 @@ import LogitStore
 import Logging
 import Synchronization
 
-/// Runs training jobs in the background, oldest first, at most `maxConcurrentJobs` at a time.
+/// This replica's worker of the shared job queue: it claims the oldest queued job whenever it has a free slot (at
+/// most `maxConcurrentJobs` at a time), holds the job's lease while it trains, renewing it every third of
+/// `leaseDuration`, and hands back jobs whose replica died (their lease expired) to the queue.
 ///
-/// The CPU-bound training runs on threads of its own (`TrainingThreads`, at the runner's nice value), never on the
-/// event loops or Swift's cooperative pool.
-/// What it reports (curve points, progress, the result) flows back through an `AsyncStream` to a task that writes
-/// it to the store, so the training thread never waits for the database.
+/// It wakes when the store reports a queued job (`ChangeFeed`: an in-process signal on SQLite, LISTEN/NOTIFY on
+/// PostgreSQL) and, to cover lost notifications, at every heartbeat. The CPU-bound training runs on threads of its
+/// own (`TrainingThreads`, at the runner's nice value), never on the event loops or Swift's cooperative pool. What
+/// it reports (curve points, progress, the result) flows back through an `AsyncStream` to a task that writes it
+/// to the store, so the training thread never waits for the database.
 public actor JobScheduler {
-    public let store: any ModelStore
+    public let store: any StoreBackend
     public let runner: TrainingRunner
+    public nonisolated let replica: String
     public let maxConcurrentJobs: Int
     public let maxQueuedJobs: Int
+    public let maxAttempts: Int
+    public let leaseDuration: Duration
     private let logger: Logger
 
-    private var waiting: [String] = []
-    private var running: [String: CancellationFlag] = [:]
-    private var tasks: [String: Task<Void, Never>] = [:]
-    private var listeners: [String: [UUID: AsyncStream<JobEvent>.Continuation]] = [:]
-    private var accepting = true
+    private struct RunningJob {
+        let lease: JobLease
+        let flag: CancellationFlag
+        let task: Task<Void, Never>
+    }
 
-    /// Called after a job stores a model version (the server invalidates its model cache and records the job's
-    /// throughput in rows per second).
+    private var running: [String: RunningJob] = [:]
+    private var accepting = true
+    private var claiming = false
+    private var loops: [Task<Void, Never>] = []
+
+    /// Called after a job stores a model version (the server records the job's throughput in rows per second).
     private var onVersionStored: @Sendable (_ rowsPerSecond: Double) -> Void = { _ in }
 
-    public init(store: any ModelStore, runner: TrainingRunner, maxConcurrentJobs: Int, maxQueuedJobs: Int = 32,
-                logger: Logger) {
+    public init(store: any StoreBackend, runner: TrainingRunner, replica: String, maxConcurrentJobs: Int,
+                maxQueuedJobs: Int = 32, maxAttempts: Int = JobRecord.defaultMaxAttempts,
+                leaseDuration: Duration = .seconds(15), logger: Logger) {
         self.store = store
         self.runner = runner
+        self.replica = replica
         self.maxConcurrentJobs = max(1, maxConcurrentJobs)
         self.maxQueuedJobs = max(1, maxQueuedJobs)
+        self.maxAttempts = max(1, maxAttempts)
+        self.leaseDuration = leaseDuration
         self.logger = logger
     }
 
@@ -42,14 +56,62 @@ public actor JobScheduler {
         onVersionStored = action
     }
 
-    /// At start-up: jobs a dead process left running become failed/interrupted; queued jobs run again.
-    public func recover() async throws {
-        let interrupted = try await store.interruptRunningJobs(at: Date())
-        if interrupted > 0 { logger.warning("marked \(interrupted) interrupted job(s) as failed") }
-        for job in try await store.queuedJobs() where !waiting.contains(job.id) {
-            waiting.append(job.id)
+    /// Starts claiming jobs: those queued already, those whose replica died, and every new one.
+    public func start() async throws {
+        guard loops.isEmpty else { return }
+        let changes = store.changes.subscribe()
+        loops.append(Task { [weak self] in
+            for await change in changes {
+                guard let self else { return }
+                await self.handle(change)
+            }
+        })
+        let interval = leaseDuration / 3
+        loops.append(Task { [weak self] in
+            while !Task.isCancelled {
+                guard let self else { return }
+                await self.heartbeat()
+                try? await Task.sleep(for: interval)
+            }
+        })
+    }
+
+    private func handle(_ change: StoreChange) async {
+        switch change {
+        case .jobQueued, .resync: await claimJobs()
+        case .job(let id):
+            // A cancel made through any replica arrives here; the heartbeat would find it too, only later.
+            guard let job = running[id] else { return }
+            if let stored = try? await store.job(id: id), stored.lease != job.lease { job.flag.cancel() }
+        case .models: break
         }
-        startWaitingJobs()
+    }
+
+    /// Renews the leases of the jobs running here, stops those whose lease is lost, rescues jobs of dead replicas,
+    /// and claims work if there is room.
+    private func heartbeat() async {
+        let until = Date().addingTimeInterval(leaseDuration.seconds)
+        for job in running.values {
+            do {
+                if try await !store.renewLease(job.lease, until: until) {
+                    logger.warning("job lease lost: stopping", metadata: ["job": "\(job.lease.jobId)"])
+                    job.flag.cancel()
+                }
+            } catch {
+                logger.warning("job lease not renewed", metadata: ["job": "\(job.lease.jobId)", "error": "\(error)"])
+            }
+        }
+        do {
+            let rescued = try await store.rescueExpiredJobs(at: Date())
+            if !rescued.isEmpty {
+                logger.warning("jobs of a replica that stopped answering", metadata: [
+                    "requeued": "\(rescued.requeued)", "failed": "\(rescued.failed)",
+                ])
+            }
+        } catch {
+            logger.warning("expired job leases not checked", metadata: ["error": "\(error)"])
+        }
+        await claimJobs()
     }
 
     /// Refused submissions: the queue is full, or the service is shutting down.
@@ -64,19 +126,23 @@ public actor JobScheduler {
         }
     }
 
-    /// Stores a queued job for the plan and schedules it.
+    /// The queued job record for a plan (not stored yet).
+    public func job(for plan: TrainingPlan) -> JobRecord {
+        JobRecord(id: UUID().uuidString.lowercased(), request: plan.json(), createdAt: Date(), epochs: plan.epochs,
+                  maxAttempts: maxAttempts)
+    }
+
+    /// Queues a job for the plan; whichever replica has a free slot first runs it.
     public func submit(_ plan: TrainingPlan) async throws -> JobRecord {
         guard accepting else { throw Refusal.shuttingDown }
-        guard waiting.count < maxQueuedJobs else { throw Refusal.queueFull(limit: maxQueuedJobs) }
-        let job = JobRecord(id: UUID().uuidString.lowercased(), request: plan.json(), createdAt: Date(),
-                            epochs: plan.epochs)
+        guard try await store.queuedJobCount() < maxQueuedJobs else { throw Refusal.queueFull(limit: maxQueuedJobs) }
+        let job = job(for: plan)
         try await store.insertJob(job)
-        waiting.append(job.id)
-        startWaitingJobs()
         return job
     }
 
-    public var queueDepth: Int { waiting.count }
+    /// Jobs running on this replica.
+    public var runningJobCount: Int { running.count }
 
     public enum CancelResult: Sendable {
         case cancelled(JobRecord)
@@ -84,75 +150,51 @@ public actor JobScheduler {
         case unknown
     }
 
-    /// A queued job is cancelled at once; a running one stops within one batch.
+    /// A queued job is cancelled at once; a running one stops within one batch, on whichever replica runs it.
     public func cancel(id: String) async throws -> CancelResult {
         guard let job = try await store.job(id: id) else { return .unknown }
         if job.status.isFinished { return .alreadyFinished(job) }
-        running[id]?.cancel()
-        waiting.removeAll { $0 == id }
-        guard let finished = try await store.finishJob(id: id, status: .cancelled, error: nil, at: Date()) else {
-            return .unknown
-        }
-        if finished.status != .cancelled { return .alreadyFinished(finished) }
-        broadcast(id, .finished(finished.status))
-        return .cancelled(finished)
+        guard let cancelled = try await store.cancelJob(id: id, at: Date()) else { return .unknown }
+        running[id]?.flag.cancel()
+        return cancelled.status == .cancelled ? .cancelled(cancelled) : .alreadyFinished(cancelled)
     }
 
-    /// Stops taking jobs and cancels the running ones, waiting for them to stop.
+    /// Stops taking jobs and cancels the ones running here (error `shutdown`), waiting for them to stop.
     public func shutdown() async {
         accepting = false
-        for (id, flag) in running {
-            flag.cancel()
-            _ = try? await store.finishJob(id: id, status: .cancelled, error: "shutdown", at: Date())
+        for loop in loops { loop.cancel() }
+        for job in running.values {
+            job.flag.cancel()
+            _ = try? await store.finishJob(job.lease, status: .cancelled, error: "shutdown", at: Date())
         }
-        for task in tasks.values { await task.value }
-    }
-
-    // MARK: - Live events
-
-    public enum JobEvent: Sendable {
-        case point(sequence: Int, CurvePoint)
-        case finished(JobStatus)
-    }
-
-    /// Events of a job from now on; the stream ends when the job finishes.
-    public func events(jobId: String) -> AsyncStream<JobEvent> {
-        let (stream, continuation) = AsyncStream<JobEvent>.makeStream(bufferingPolicy: .bufferingNewest(1000))
-        let key = UUID()
-        listeners[jobId, default: [:]][key] = continuation
-        continuation.onTermination = { _ in Task { await self.removeListener(jobId: jobId, key: key) } }
-        return stream
-    }
-
-    private func removeListener(jobId: String, key: UUID) {
-        listeners[jobId]?[key] = nil
-        if listeners[jobId]?.isEmpty == true { listeners[jobId] = nil }
-    }
-
-    private func broadcast(_ jobId: String, _ event: JobEvent) {
-        guard let continuations = listeners[jobId] else { return }
-        for continuation in continuations.values {
-            continuation.yield(event)
-            if case .finished = event { continuation.finish() }
-        }
-        if case .finished = event { listeners[jobId] = nil }
+        for job in running.values { await job.task.value }
     }
 
     // MARK: - Running
 
-    private func startWaitingJobs() {
-        while accepting, running.count < maxConcurrentJobs, !waiting.isEmpty {
-            let id = waiting.removeFirst()
+    private func claimJobs() async {
+        guard !claiming else { return }
+        claiming = true
+        defer { claiming = false }
+        while accepting, running.count < maxConcurrentJobs {
+            let claimed: JobRecord?
+            do {
+                claimed = try await store.claimJob(
+                    replica: replica, leaseUntil: Date().addingTimeInterval(leaseDuration.seconds), at: Date())
+            } catch {
+                logger.warning("could not claim a job", metadata: ["error": "\(error)"])
+                return
+            }
+            guard let job = claimed, let lease = job.lease else { return }
             let flag = CancellationFlag()
-            running[id] = flag
-            tasks[id] = Task { await self.execute(jobId: id, flag: flag) }
+            let task = Task { await self.execute(job, lease: lease, flag: flag) }
+            running[job.id] = RunningJob(lease: lease, flag: flag, task: task)
         }
     }
 
-    private func finished(jobId: String) {
-        running[jobId] = nil
-        tasks[jobId] = nil
-        startWaitingJobs()
+    private func finished(_ lease: JobLease) async {
+        if running[lease.jobId]?.lease == lease { running[lease.jobId] = nil }
+        await claimJobs()
     }
 
     /// Events from the training thread to the task that records them.
@@ -163,13 +205,13 @@ public actor JobScheduler {
         case failed(String)
     }
 
-    private func execute(jobId: String, flag: CancellationFlag) async {
-        defer { finished(jobId: jobId) }
+    private func execute(_ job: JobRecord, lease: JobLease, flag: CancellationFlag) async {
+        let jobId = job.id
         do {
-            guard let job = try await store.job(id: jobId), job.status == .queued else { return }
             let plan = try TrainingPlan.decode(json: job.request)
-            try await store.markStarted(jobId: jobId, at: Date())
-            logger.info("job started", metadata: ["job": "\(jobId)", "model": "\(plan.name)"])
+            logger.info("job started", metadata: [
+                "job": "\(jobId)", "model": "\(plan.name)", "attempt": "\(lease.attempt)",
+            ])
 
             let (reports, continuation) = AsyncStream<TrainingReport>.makeStream()
             let runner = self.runner
@@ -194,18 +236,18 @@ public actor JobScheduler {
                     // Progress is cheap to compute and frequent: write it a few times a second at most.
                     if ContinuousClock.now - lastProgressWrite > .milliseconds(200) {
                         lastProgressWrite = .now
-                        try await store.updateProgress(jobId: jobId, epoch: epoch)
+                        try await store.updateProgress(lease, epoch: epoch)
                     }
                 case .point(let point):
                     sequence += 1
-                    try await store.appendCurvePoint(jobId: jobId, sequence: sequence, point: point)
-                    broadcast(jobId, .point(sequence: sequence, point))
+                    try await store.appendCurvePoint(lease, sequence: sequence, point: point)
                 case .done(let output):
                     if output.stopReason == .cancelled || flag.isCancelled {
-                        let job = try await store.finishJob(id: jobId, status: .cancelled, error: nil, at: Date())
-                        broadcast(jobId, .finished(job?.status ?? .cancelled))
+                        // Cancelled by a user (the job says so already) or shut down, or the lease was lost.
+                        _ = try await store.finishJob(lease, status: .cancelled, error: nil, at: Date())
+                        logger.info("job stopped", metadata: ["job": "\(jobId)"])
                     } else {
-                        let metadata = try await store.completeJob(id: jobId, storing: output.version, at: Date())
+                        let metadata = try await store.completeJob(lease, storing: output.version, at: Date())
                         let seconds = max(metadata.trainingSeconds, 1e-9)
                         onVersionStored(Double(output.trainingRows * max(metadata.epochsCompleted, 1)) / seconds)
                         logger.info("job succeeded", metadata: [
@@ -213,19 +255,27 @@ public actor JobScheduler {
                             "test_accuracy": "\(metadata.metrics?.accuracy ?? .nan)",
                             "seconds": "\(metadata.trainingSeconds)",
                         ])
-                        broadcast(jobId, .finished(.succeeded))
                     }
                 case .failed(let message):
                     logger.error("job failed", metadata: ["job": "\(jobId)", "error": "\(message)"])
-                    let job = try await store.finishJob(id: jobId, status: .failed, error: message, at: Date())
-                    broadcast(jobId, .finished(job?.status ?? .failed))
+                    try await store.finishJob(lease, status: .failed, error: message, at: Date())
                 }
             }
+        } catch StoreError.leaseLost {
+            logger.warning("job result discarded: its lease was lost", metadata: ["job": "\(jobId)"])
         } catch {
             logger.error("job could not be recorded", metadata: ["job": "\(jobId)", "error": "\(error)"])
-            _ = try? await store.finishJob(id: jobId, status: .failed, error: String(describing: error), at: Date())
-            broadcast(jobId, .finished(.failed))
+            _ = try? await store.finishJob(lease, status: .failed, error: String(describing: error), at: Date())
         }
+        await finished(lease)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `TimeInterval`.
+    var seconds: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }
 

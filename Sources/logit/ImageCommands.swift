@@ -20,7 +20,7 @@ struct Weights: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let version = try await model.load(from: store.openStore())
+        let version = try await store.withStore { [model] in try await model.load(from: $0) }
         var options = TileGridOptions()
         options.scale = scale
         options.colormap = colormap
@@ -44,15 +44,12 @@ struct Predict: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let database = try await store.openStore()
-        let version: ModelVersion
-        if let model {
-            version = try await model.load(from: database)
-        } else {
+        let version: ModelVersion = try await store.withStore { [model] database in
+            if let model { return try await model.load(from: database) }
             guard let found = try await database.loadDefaultVersion() else {
                 throw RuntimeError("no model has been trained yet")
             }
-            version = found
+            return found
         }
         let predictor = Predictor(version)
         let metadata = version.metadata

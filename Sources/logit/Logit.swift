@@ -1,7 +1,9 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import LogitPostgres
 import LogitServer
+import LogitStore
 import Logging
 import ServiceLifecycle
 
@@ -10,7 +12,7 @@ struct Logit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logit",
         abstract: "Train logistic and softmax regression models and serve their predictions.",
-        subcommands: [Serve.self, Train.self, Predict.self, Models.self, Export.self, Import.self, Weights.self, Bench.self])
+        subcommands: [Serve.self, Migrate.self, Train.self, Predict.self, Models.self, Export.self, Import.self, Weights.self, Bench.self])
 
     /// Exit codes: 0 success, 1 runtime failure, 2 usage error, with a one-line message on stderr.
     static func main() async {
@@ -38,13 +40,14 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the HTTP service.",
         discussion: """
-            Settings come from these flags, then LOGIT_* environment variables (LOGIT_PORT, LOGIT_DATABASE, \
+            Settings come from these flags, then LOGIT_* environment variables (LOGIT_PORT, LOGIT_DATABASE_URL, \
             LOGIT_MAX_CONCURRENT_JOBS, ...), then the JSON configuration file, then built-in defaults.
             """)
 
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (default 8080; 0 picks a free one).") var port: Int?
-    @Option(help: "SQLite database file (default var/logit.sqlite).") var database: String?
+    @Option(help: "SQLite database file, or postgres://user:password@host:port/db to share one with other replicas (default var/logit.sqlite; environment LOGIT_DATABASE_URL).")
+    var database: String?
     @Option(name: .customLong("data-dir"), help: "Folder with the data sets (default data).") var dataDirectory: String?
     @Option(help: "JSON configuration file.") var config = "config/logit.json"
     @Flag(inversion: .prefixedNo, help: "Train the default model when the database has no model and no job yet.")
@@ -70,5 +73,21 @@ struct Serve: AsyncParsableCommand {
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "logit"))
         group.maximumGracefulShutdownDuration = .seconds(settings.shutdownGraceSeconds)
         try await ServiceGroup(configuration: group).run()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Bring the database's schema up to date, then exit.",
+        discussion: "`logit serve` does the same when it starts; several replicas starting together take turns.")
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let migrations = try await store.withStore(creating: true) { store in
+            if let postgres = store as? PostgresStore { return try await postgres.appliedMigrations() }
+            return try (store as? SQLiteStore)?.appliedMigrations() ?? []
+        }
+        for migration in migrations { print(migration) }
     }
 }

@@ -2,11 +2,14 @@ import ArgumentParser
 import Configuration
 import Foundation
 import LogitServer
+import LogitPostgres
 import LogitStore
+import Logging
 
 /// Options every command that opens the database shares.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "SQLite database file (default from configuration: var/logit.sqlite).") var database: String?
+    @Option(help: "SQLite database file or postgres:// URL (default from configuration: var/logit.sqlite).")
+    var database: String?
     @Option(help: "JSON configuration file.") var config = "config/logit.json"
 
     func settings() async throws -> AppConfiguration {
@@ -15,20 +18,16 @@ struct StoreOptions: ParsableArguments {
         return try await AppConfiguration.load(file: config, overrides: overrides)
     }
 
-    func openStore() async throws -> SQLiteModelStore {
-        let path = try await settings().databasePath
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw RuntimeError("no database at \(path): train a model first, or pass --database")
+    /// Runs `body` with the configured store open. A SQLite file must exist already unless `creating`.
+    func withStore<Result: Sendable>(creating: Bool = false,
+                                     _ body: @Sendable (any StoreBackend) async throws -> Result) async throws -> Result
+    {
+        let database = try await settings().database
+        if !creating, !PostgresURL.isPostgres(database), !FileManager.default.fileExists(atPath: database) {
+            throw RuntimeError("no database at \(database): train a model first, or pass --database")
         }
-        return try SQLiteModelStore(path: path)
+        return try await LogitServer.withStore(database, logger: Logger(label: "logit"), body)
     }
-}
-
-/// The store at `path`, created (with its folder) if it does not exist yet: for commands that write a version.
-func createStore(at path: String) throws -> SQLiteModelStore {
-    try FileManager.default.createDirectory(
-        atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-    return try SQLiteModelStore(path: path)
 }
 
 /// A failure that is not the user's syntax (exit code 1).
@@ -59,7 +58,7 @@ struct Models: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let models = try await store.openStore().models()
+        let models = try await store.withStore { try await $0.models() }
         if models.isEmpty { print("no models yet") }
         for model in models {
             let aliases = model.aliases.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
@@ -79,7 +78,7 @@ struct Export: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let version = try await model.load(from: store.openStore())
+        let version = try await store.withStore { [model] in try await model.load(from: $0) }
         try ModelFile.write(version, to: output)
         print("wrote \(version.metadata.name) version \(version.metadata.version) to \(output)")
     }
@@ -94,7 +93,7 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         guard FileManager.default.fileExists(atPath: file) else { throw RuntimeError("no file at \(file)") }
         let version = try ModelFile.read(path: file, name: name)
-        let metadata = try await createStore(at: store.settings().databasePath).insertVersion(version)
+        let metadata = try await store.withStore(creating: true) { try await $0.insertVersion(version) }
         print("stored \(metadata.name) version \(metadata.version)")
     }
 }

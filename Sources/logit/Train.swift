@@ -5,6 +5,7 @@ import LogitCore
 import LogitData
 import LogitJobs
 import LogitServer
+import Logging
 import LogitStore
 
 /// `logit train`: the same request as `POST /train`, run in this process, stored in the same database.
@@ -27,7 +28,8 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Rows per step (0 = full batch).") var batchSize: Int?
     @Option(help: "Learning rate.") var learningRate: Double?
     @Option(help: "Seed of shuffles and splits.") var seed: UInt64?
-    @Option(help: "SQLite database file (default from configuration: var/logit.sqlite).") var database: String?
+    @Option(help: "SQLite database file or postgres:// URL (default from configuration: var/logit.sqlite).")
+    var database: String?
     @Option(name: .customLong("data-dir"), help: "Folder with the data sets (default data).") var dataDirectory: String?
     @Option(help: "JSON configuration file.") var config = "config/logit.json"
 
@@ -72,25 +74,41 @@ struct Train: AsyncParsableCommand {
         } catch let error as LogitJobs.ValidationError {
             throw ValidationError(error.description)
         }
-        let store = try createStore(at: settings.databasePath)
-        let job = JobRecord(id: UUID().uuidString.lowercased(), request: plan.json(), createdAt: Date(), epochs: plan.epochs)
-        try await store.insertJob(job)
-        try await store.markStarted(jobId: job.id, at: Date())
-
-        let progress = ProgressLine(epochs: plan.epochs, interactive: isatty(STDERR_FILENO) == 1)
-        let runner = TrainingRunner(datasets: datasets, threads: settings.trainingThreads)
-        let output: TrainingRunner.Output
-        do {
-            output = try await offload {
-                try runner.run(plan: plan, jobId: job.id, callbacks: TrainingCallbacks(
-                    onProgress: { progress.update(epoch: $0) }, onPoint: { progress.record($0) }))
+        let metadata = try await withStore(settings.database, logger: Logger(label: "logit")) { store in
+            // The job runs here, under a lease this process holds while it trains: should it die, a server sharing
+            // the database takes the job over once the lease expires.
+            let lease = Duration.seconds(15)
+            var job = JobRecord(id: UUID().uuidString.lowercased(), status: .running, request: plan.json(),
+                                createdAt: Date(), epochs: plan.epochs)
+            job.replica = "logit-train:\(AppConfiguration.defaultReplicaId)"
+            job.attempt = 1
+            job.startedAt = job.createdAt
+            job.leaseExpiresAt = Date().addingTimeInterval(15)
+            try await store.insertJob(job)
+            guard let held = job.lease else { throw RuntimeError("the job has no lease") }
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: lease / 3)
+                    _ = try? await store.renewLease(held, until: Date().addingTimeInterval(15))
+                }
             }
-        } catch {
-            try await store.finishJob(id: job.id, status: .failed, error: String(describing: error), at: Date())
-            throw error
+            defer { heartbeat.cancel() }
+
+            let progress = ProgressLine(epochs: plan.epochs, interactive: isatty(STDERR_FILENO) == 1)
+            let runner = TrainingRunner(datasets: datasets, threads: settings.trainingThreads)
+            let output: TrainingRunner.Output
+            do {
+                output = try await offload {
+                    try runner.run(plan: plan, jobId: held.jobId, callbacks: TrainingCallbacks(
+                        onProgress: { progress.update(epoch: $0) }, onPoint: { progress.record($0) }))
+                }
+            } catch {
+                try await store.finishJob(held, status: .failed, error: String(describing: error), at: Date())
+                throw error
+            }
+            progress.finish()
+            return try await store.completeJob(held, storing: output.version, at: Date())
         }
-        progress.finish()
-        let metadata = try await store.completeJob(id: job.id, storing: output.version, at: Date())
         let accuracy = metadata.metrics.map { String(format: "%.4f", $0.accuracy) } ?? "n/a"
         print("""
             stored \(metadata.name) version \(metadata.version): test accuracy \(accuracy), \

@@ -12,7 +12,7 @@ import Testing
             file: file.path,
             overrides: ["database": ConfigValue(.string("from-flag.sqlite"), isSecret: false)],
             environment: ["LOGIT_PORT": "9002", "LOGIT_DATABASE": "from-env.sqlite", "PORT": "1"])
-        #expect(configuration.databasePath == "from-flag.sqlite")
+        #expect(configuration.database == "from-flag.sqlite")
         #expect(configuration.port == 9002)
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.maxConcurrentJobs == 3)

@@ -14,7 +14,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// A configuration for one test: its own database file, the bundled data, no first-run training.
 func testConfiguration(database: String? = nil, dataDirectory: String? = nil) -> AppConfiguration {
     var configuration = AppConfiguration()
-    configuration.databasePath = database ?? FileManager.default.temporaryDirectory
+    configuration.database = database ?? FileManager.default.temporaryDirectory
         .appendingPathComponent("logit-http-\(UUID().uuidString)/logit.sqlite").path
     configuration.dataDirectory = dataDirectory ?? repositoryRoot.appendingPathComponent("data").path
     configuration.publicDirectory = repositoryRoot.appendingPathComponent("public").path

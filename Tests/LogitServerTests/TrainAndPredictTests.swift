@@ -99,19 +99,27 @@ import Testing
         }
     }
 
-    @Test func aJobLeftRunningByADeadProcessIsInterrupted() async throws {
+    @Test func aJobLeftRunningByADeadProcessWithoutAttemptsLeftIsInterrupted() async throws {
         let configuration = testConfiguration()
         try FileManager.default.createDirectory(
-            atPath: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent().path,
+            atPath: URL(fileURLWithPath: configuration.database).deletingLastPathComponent().path,
             withIntermediateDirectories: true)
         do {
-            let store = try SQLiteModelStore(path: configuration.databasePath)
-            try await store.insertJob(JobRecord(id: "dead", request: "{}", createdAt: Date(), epochs: 5))
-            try await store.markStarted(jobId: "dead", at: Date())
+            let store = try SQLiteStore(path: configuration.database)
+            var job = JobRecord(id: "dead", status: .running, request: "{}", createdAt: Date(), epochs: 5)
+            job.replica = "gone"
+            job.attempt = job.maxAttempts
+            job.leaseExpiresAt = Date() - 1
+            try await store.insertJob(job)
         }
         let app = try await testApplication(configuration)
         try await app.test(.router) { client in
-            let job = try decode(JobView.self, try await client.request(.get, "/jobs/dead"))
+            // The worker's first heartbeat, at start, rescues expired leases.
+            var job = try decode(JobView.self, try await client.request(.get, "/jobs/dead"))
+            for _ in 0..<50 where job.status == .running {
+                try await Task.sleep(for: .milliseconds(20))
+                job = try decode(JobView.self, try await client.request(.get, "/jobs/dead"))
+            }
             #expect(job.status == .failed)
             #expect(job.error == "interrupted")
         }

@@ -63,6 +63,11 @@ extension APIError {
             case .unknownVersion: return .notFound(error.description, code: "VERSION_NOT_FOUND")
             case .unknownJob: return .notFound(error.description, code: "JOB_NOT_FOUND")
             case .conflict: return APIError(.conflict, code: "CONFLICT", error.description)
+            case .leaseLost: return APIError(.conflict, code: "CONFLICT", error.description)
+            case .unavailable:
+                var unavailable = APIError(.serviceUnavailable, code: "DATABASE_UNAVAILABLE", error.description)
+                unavailable.headers[.retryAfter] = "1"
+                return unavailable
             }
         case let error as DatasetRegistry.LookupError:
             switch error {

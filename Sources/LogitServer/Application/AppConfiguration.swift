@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import LogitJobs
+import LogitPostgres
 import Logging
 import SystemPackage
 
@@ -10,8 +11,17 @@ import SystemPackage
 public struct AppConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
-    /// SQLite database file (created if missing).
-    public var databasePath = "var/logit.sqlite"
+    /// Where models, jobs and uploaded data sets are kept: a SQLite file (created if missing), or a PostgreSQL URL
+    /// `postgres://user:password@host:port/database` that several replicas share. Environment: LOGIT_DATABASE_URL
+    /// (or LOGIT_DATABASE).
+    public var database = "var/logit.sqlite"
+    /// This replica's name in job records and metrics (default: host name and process id).
+    public var replicaId = AppConfiguration.defaultReplicaId
+    /// How long a replica's claim on a running job lasts without a heartbeat (renewed every third of it); a job
+    /// whose replica died runs again elsewhere this long after the last heartbeat.
+    public var jobLeaseSeconds = 15.0
+    /// Runs a job gets in all (the first and those after replicas died) before it fails with error `interrupted`.
+    public var maxAttempts = 2
     /// Folder with the data sets (`mnist/` is bundled).
     public var dataDirectory = "data"
     /// Folder served at `/` (the browser page).
@@ -46,6 +56,10 @@ public struct AppConfiguration: Sendable {
 
     public init() {}
 
+    public static var defaultReplicaId: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
     /// Reads the configuration from flags (already parsed into `overrides`, keyed as in the JSON file),
     /// the environment and the JSON file.
     public static func load(
@@ -64,7 +78,15 @@ public struct AppConfiguration: Sendable {
         var configuration = AppConfiguration()
         configuration.host = reader.string(forKey: "host", default: configuration.host)
         configuration.port = reader.int(forKey: "port", default: configuration.port)
-        configuration.databasePath = reader.string(forKey: "database", default: configuration.databasePath)
+        // `--database` wins over LOGIT_DATABASE_URL, which wins over the file's `database`.
+        if overrides["database"] == nil, let url = reader.string(forKey: "database_url") {
+            configuration.database = url
+        } else {
+            configuration.database = reader.string(forKey: "database", default: configuration.database)
+        }
+        configuration.replicaId = reader.string(forKey: "replica_id", default: configuration.replicaId)
+        configuration.jobLeaseSeconds = reader.double(forKey: "job_lease_seconds", default: configuration.jobLeaseSeconds)
+        configuration.maxAttempts = reader.int(forKey: "max_attempts", default: configuration.maxAttempts)
         configuration.dataDirectory = reader.string(forKey: "data_directory", default: configuration.dataDirectory)
         configuration.publicDirectory = reader.string(forKey: "public_directory", default: configuration.publicDirectory)
         configuration.maxConcurrentJobs = reader.int(forKey: "max_concurrent_jobs", default: configuration.maxConcurrentJobs)
@@ -111,5 +133,11 @@ public struct AppConfiguration: Sendable {
         try check(maxQueuedJobs >= 1, "max_queued_jobs must be at least 1")
         try check(maxWorkPerJob >= 1, "max_work_per_job must be at least 1")
         try check(shutdownGraceSeconds >= 1, "shutdown_grace_seconds must be at least 1")
+        try check(!replicaId.isEmpty, "replica_id must not be empty")
+        try check(jobLeaseSeconds >= 0.3, "job_lease_seconds must be at least 0.3")
+        try check(maxAttempts >= 1, "max_attempts must be at least 1")
+        if PostgresURL.isPostgres(database) {
+            do { _ = try PostgresURL(database) } catch { try check(false, "database: \(error)") }
+        }
     }
 }

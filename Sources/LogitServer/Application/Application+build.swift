@@ -3,11 +3,13 @@ import Hummingbird
 import LogitData
 import NIOCore
 import LogitJobs
+import LogitPostgres
 import LogitStore
 import Logging
 import ServiceLifecycle
 
-/// Builds the service: opens the store, recovers jobs a previous process left behind, and wires the router.
+/// Builds the service: opens the store and wires the router; before the server starts, the store is migrated and the
+/// job queue's worker starts (taking over jobs of replicas that died).
 /// `datasets` shares an existing registry of the configured data directory (see `makeServices`).
 public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil,
                              metrics: ServiceMetrics = ServiceMetrics(),
@@ -18,17 +20,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
         logger.logLevel = configuration.logLevel
         return logger
     }()
-    let services = try await makeServices(configuration, logger: logger, metrics: metrics, datasets: datasets)
-    if configuration.trainOnFirstRun, try await services.store.models().isEmpty,
-       try await services.store.jobs(limit: 1).isEmpty
-    {
-        let plan = try await TrainingPlan.resolve(
-            TrainRequest(), limits: configuration.trainingLimits, datasetNames: services.datasets.names,
-            loadDataset: { try await services.datasets.loaded($0) })
-        let job = try await services.scheduler.submit(plan)
-        logger.info("empty database: training the default model", metadata: ["job": "\(job.id)"])
-    }
-
+    let services = try makeServices(configuration, logger: logger, metrics: metrics, datasets: datasets)
     let router = buildRouter(services)
     let serverName = "logit"
     let predictionsOnEventLoop = eventLoopPredictions(configuration, services: services, serverName: serverName)
@@ -41,7 +33,11 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
             logger.info("logit is serving", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
         },
         logger: logger)
+    // Services stop in the reverse order: the server, then the jobs (which still write), then the database.
+    if let postgres = services.store as? PostgresStore { app.addServices(postgres) }
+    app.addServices(ModelCacheInvalidation(cache: services.cache, changes: services.store.changes))
     app.addServices(JobShutdownService(scheduler: services.scheduler, draining: services.draining))
+    app.beforeServerStarts { try await services.start() }
     return app
 }
 
@@ -79,7 +75,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let limit = configuration.maxBodyBytes
     let metrics = MetricsController(store: services.store, scheduler: services.scheduler, metrics: services.metrics)
     let health = HealthController(store: services.store, draining: services.draining)
-    let jobs = JobsController(store: services.store, scheduler: services.scheduler, datasets: services.datasets,
+    let jobs = JobsController(store: services.store, events: services.jobEvents, scheduler: services.scheduler, datasets: services.datasets,
                               limits: configuration.trainingLimits, maxBodyBytes: limit)
     let models = ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
                                   maxUploadBytes: configuration.maxUploadBytes)

@@ -5,7 +5,7 @@ import Synchronization
 /// `/healthz/live` answers while the process is up; `/healthz/ready` only while the database answers and the
 /// service is not draining.
 struct HealthController {
-    let store: any ModelStore
+    let store: any StoreBackend
     let draining: DrainingFlag
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -23,9 +23,11 @@ struct HealthController {
             throw APIError(.serviceUnavailable, code: "DRAINING", "the service is shutting down")
         }
         do {
-            _ = try await store.jobs(limit: 1)
+            try await store.ping()
         } catch {
-            throw APIError(.serviceUnavailable, code: "DATABASE_UNAVAILABLE", "the database does not answer")
+            var unavailable = APIError(.serviceUnavailable, code: "DATABASE_UNAVAILABLE", "the database does not answer")
+            unavailable.headers[.retryAfter] = "1"
+            throw unavailable
         }
         return JSONResponse(["status": "ready"])
     }

@@ -9,7 +9,8 @@ import NIOCore
 
 /// `POST /train` and `/jobs`: submit, list, inspect, cancel, and follow a job's curves live; `GET /train/defaults`.
 struct JobsController {
-    let store: any ModelStore
+    let store: any JobQueue
+    let events: JobEvents
     let scheduler: JobScheduler
     let datasets: DatasetRegistry
     let limits: TrainingLimits
@@ -72,33 +73,18 @@ struct JobsController {
     /// Server-sent events: every curve point recorded so far, then new ones as they arrive, then the final status.
     @Sendable func events(request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        // Subscribe before reading the job, so nothing that happens in between is missed.
-        let live = await scheduler.events(jobId: id)
         guard try await store.job(id: id) != nil else { throw StoreError.unknownJob(id) }
-        let store = self.store
+        let events = self.events.events(jobId: id)
         let body = ResponseBody { writer in
             func send(_ event: String, id: Int? = nil, _ data: some Encodable) async throws {
                 let json = String(decoding: try APICoding.encoder.encode(data), as: UTF8.self)
                 let text = "event: \(event)\n" + (id.map { "id: \($0)\n" } ?? "") + "data: \(json)\n\n"
                 try await writer.write(ByteBuffer(string: text))
             }
-            var last = 0
-            for (sequence, point) in try await store.curvePoints(jobId: id, after: 0) {
-                try await send("point", id: sequence, point)
-                last = sequence
-            }
-            if let job = try await store.job(id: id), job.status.isFinished {
-                try await send("status", JobView(job))
-            } else {
-                for await event in live {
-                    switch event {
-                    case .point(let sequence, let point) where sequence > last:
-                        try await send("point", id: sequence, point)
-                        last = sequence
-                    case .point: continue
-                    case .finished:
-                        if let job = try await store.job(id: id) { try await send("status", JobView(job)) }
-                    }
+            for try await event in events {
+                switch event {
+                case .point(let sequence, let point): try await send("point", id: sequence, point)
+                case .finished(let job): try await send("status", JobView(job))
                 }
             }
             try await writer.finish(nil)

@@ -95,14 +95,19 @@ public final class ServiceMetrics: Sendable {
             .set(to: samplesPerSecond)
     }
 
-    /// Gauges computed when scraped: jobs by state and the queue's depth.
-    func refresh(jobCounts: [String: Int], queueDepth: Int) {
+    /// Gauges computed when scraped: jobs by state and the queue's depth (shared by every replica of the
+    /// database), and the jobs this replica runs.
+    func refresh(jobCounts: [String: Int], queueDepth: Int, replica: String, runningHere: Int) {
         for (state, count) in jobCounts {
             registry.makeGauge(descriptor: Self.descriptor("jobs", help: "Training jobs by state"), labels: [("state", state)])
                 .set(to: Double(count))
         }
         registry.makeGauge(descriptor: Self.descriptor("job_queue_depth", help: "Jobs waiting to run"))
             .set(to: Double(queueDepth))
+        registry.makeGauge(
+            descriptor: Self.descriptor("replica_running_jobs", help: "Training jobs this replica runs now"),
+            labels: [("replica", replica)])
+            .set(to: Double(runningHere))
     }
 }
 
