@@ -20,6 +20,10 @@ public struct JobView: Codable, Sendable {
     public var startedAt: Date?
     public var finishedAt: Date?
     public var request: TrainingPlan?
+    /// The replica that runs the job, or ran it last.
+    public var replica: String?
+    /// Runs started so far (a run whose replica died is started again elsewhere).
+    public var attempt: Int
 
     public init(_ job: JobRecord) {
         id = job.id
@@ -33,10 +37,12 @@ public struct JobView: Codable, Sendable {
         startedAt = job.startedAt
         finishedAt = job.finishedAt
         request = try? TrainingPlan.decode(json: job.request)
+        replica = job.replica
+        attempt = job.attempt
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, progress, model, error, request
+        case id, status, progress, model, error, request, replica, attempt
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
@@ -54,5 +60,7 @@ public struct JobView: Codable, Sendable {
         try c.encode(startedAt, forKey: .startedAt)
         try c.encode(finishedAt, forKey: .finishedAt)
         try c.encode(request, forKey: .request)
+        try c.encode(replica, forKey: .replica)
+        try c.encode(attempt, forKey: .attempt)
     }
 }

@@ -209,6 +209,8 @@ public actor JobScheduler {
         let jobId = job.id
         do {
             let plan = try TrainingPlan.decode(json: job.request)
+            // A data set uploaded through another replica is fetched here before the training thread reads it.
+            _ = try await runner.datasets.loaded(plan.dataset)
             logger.info("job started", metadata: [
                 "job": "\(jobId)", "model": "\(plan.name)", "attempt": "\(lease.attempt)",
             ])

@@ -66,6 +66,30 @@ import Testing
         }
     }
 
+    @Test func aDatasetUploadedThroughOneReplicaTrainsOnAnother() async throws {
+        func emptyDirectory() throws -> String {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logit-up-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return directory
+        }
+        // Two services sharing one database, each with a data directory of its own, as replicas on two machines.
+        let uploading = testConfiguration(dataDirectory: try emptyDirectory())
+        let training = testConfiguration(database: uploading.database, dataDirectory: try emptyDirectory())
+        try await testApplication(uploading).test(.router) { client in
+            let created = try await upload(client, "name=groups&format=csv&label_column=3&header=true", ByteBuffer(string: Self.csv))
+            #expect(created.status == .created)
+        }
+        try await testApplication(training).test(.router) { client in
+            let listed = try decode(DatasetListView.self, try await client.request(.get, "/datasets")).datasets
+            let groups = try #require(listed.first { $0.name == "groups" })
+            #expect(groups.trainRows == 200 && groups.features == 3)
+            let again = try await upload(client, "name=groups&format=csv&label_column=3&header=true", ByteBuffer(string: Self.csv))
+            #expect(again.status == .conflict)
+            let job = try await client.waitForJob(try await client.submit(#"{"dataset":"groups"}"#))
+            #expect(job.status == .succeeded)
+        }
+    }
+
     @Test func uploadAnHDF5File() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logit-up-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -30,7 +30,8 @@ func makeServices(_ configuration: AppConfiguration, logger: Logger, metrics: Se
     let store = try openStore(configuration.database, logger: logger)
     precondition(datasets.map { $0.dataDirectory == configuration.dataDirectory } ?? true,
                  "the shared data set registry must read the configured data directory")
-    let datasets = datasets ?? DatasetRegistry(dataDirectory: configuration.dataDirectory)
+    let datasets = datasets ?? DatasetRegistry(dataDirectory: configuration.dataDirectory,
+                                               uploads: StoredUploads(store: store))
     let scheduler = JobScheduler(
         store: store, runner: TrainingRunner(datasets: datasets, threads: configuration.trainingThreads,
                                              nice: configuration.trainingNice),

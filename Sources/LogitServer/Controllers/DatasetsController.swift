@@ -21,8 +21,8 @@ struct DatasetsController {
         -> JSONResponse<DatasetListView>
     {
         var views: [DatasetView] = []
-        for entry in datasets.entries {
-            views.append(DatasetView(try await datasets.loaded(entry.name), description: entry.description))
+        for name in try await datasets.allNames() {
+            views.append(DatasetView(try await datasets.loaded(name), description: try await datasets.description(of: name)))
         }
         return JSONResponse(DatasetListView(datasets: views))
     }

@@ -31,7 +31,7 @@ struct JobsController {
     {
         let body = try await APICoding.decode(TrainRequest.self, from: request, limit: maxBodyBytes)
         let plan = try await TrainingPlan.resolve(
-            body, limits: limits, datasetNames: datasets.names,
+            body, limits: limits, datasetNames: try await datasets.allNames(),
             loadDataset: { name in try await datasets.loaded(name) })
         let job = try await scheduler.submit(plan)
         return JSONResponse(AcceptedJobView(job: JobView(job)), status: .accepted, headers: [.location: "/jobs/\(job.id)"])
