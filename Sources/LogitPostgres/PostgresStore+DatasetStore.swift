@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension PostgresStore {
     public func storedDatasets() async throws -> [StoredDataset] {
-        try await database {
+        try await database { [self] in
             var datasets: [StoredDataset] = []
             for try await (name, manifest, createdAt) in try await client.query(
                 "SELECT name, manifest, created_at FROM dataset ORDER BY name", logger: logger
@@ -16,7 +16,7 @@ extension PostgresStore {
     }
 
     public func datasetContents(name: String) async throws -> Data? {
-        try await database {
+        try await database { [self] in
             for try await contents in try await client.query(
                 "SELECT contents FROM dataset WHERE name = \(name)", logger: logger
             ).decode(Data.self) {
@@ -27,7 +27,7 @@ extension PostgresStore {
     }
 
     public func insertDataset(_ dataset: StoredDataset, contents: Data) async throws {
-        try await database {
+        try await database { [self] in
             for try await _ in try await client.query("""
                 INSERT INTO dataset (name, manifest, created_at, contents)
                 VALUES (\(dataset.name), \(dataset.manifest), \(dataset.createdAt), \(contents))

@@ -57,7 +57,7 @@ extension PostgresStore {
     }
 
     public func insertJob(_ job: JobRecord) async throws {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { try await self.insert(job, on: $0) }
         }
     }
@@ -66,7 +66,7 @@ extension PostgresStore {
     static let firstRunLockKey = 0x6C6F_6769_7402
 
     public func insertFirstJob(_ job: JobRecord) async throws -> Bool {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.firstRunLockKey))", logger: self.logger)
                 for try await count in try await connection.query(
@@ -81,17 +81,17 @@ extension PostgresStore {
     }
 
     public func job(id: String) async throws -> JobRecord? {
-        try await database { try await jobs("SELECT \(unescaped: Self.jobColumns) FROM job WHERE id = \(id)").first }
+        try await database { [self] in try await jobs("SELECT \(unescaped: Self.jobColumns) FROM job WHERE id = \(id)").first }
     }
 
     public func jobs(limit: Int) async throws -> [JobRecord] {
-        try await database {
+        try await database { [self] in
             try await jobs("SELECT \(unescaped: Self.jobColumns) FROM job ORDER BY created_at DESC, position DESC LIMIT \(limit)")
         }
     }
 
     public func jobCounts() async throws -> [JobStatus: Int] {
-        try await database {
+        try await database { [self] in
             var counts = Dictionary(uniqueKeysWithValues: JobStatus.allCases.map { ($0, 0) })
             for try await (status, count) in try await client.query(
                 "SELECT status, count(*) FROM job GROUP BY status", logger: logger
@@ -103,7 +103,7 @@ extension PostgresStore {
     }
 
     public func claimJob(replica: String, leaseUntil: Date, at date: Date) async throws -> JobRecord? {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 let claimed = try await self.jobs("""
                     UPDATE job SET status = 'running', replica = \(replica), attempt = attempt + 1,
@@ -121,7 +121,7 @@ extension PostgresStore {
     }
 
     public func renewLease(_ lease: JobLease, until: Date) async throws -> Bool {
-        try await database {
+        try await database { [self] in
             for try await _ in try await client.query(
                 "UPDATE job SET lease_expires_at = \(until) WHERE id = \(lease.jobId) AND status = 'running' AND replica = \(lease.replica) AND attempt = \(lease.attempt) RETURNING id", logger: logger)
             {
@@ -132,7 +132,7 @@ extension PostgresStore {
     }
 
     public func rescueExpiredJobs(at date: Date) async throws -> ExpiredLeases {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 var rescued = ExpiredLeases()
                 let expired = try await connection.query("""
@@ -168,7 +168,7 @@ extension PostgresStore {
     }
 
     public func updateProgress(_ lease: JobLease, epoch: Double) async throws {
-        try await database {
+        try await database { [self] in
             try await client.query(
                 "UPDATE job SET progress_epoch = \(epoch) WHERE id = \(lease.jobId) AND status = 'running' AND replica = \(lease.replica) AND attempt = \(lease.attempt)", logger: logger)
         }
@@ -177,7 +177,7 @@ extension PostgresStore {
     public func appendCurvePoint(_ lease: JobLease, sequence: Int, point: CurvePoint) async throws {
         let json = String(decoding: try JSONEncoder().encode(point), as: UTF8.self)
         let payload = Self.payload(.job(id: lease.jobId))
-        try await database {
+        try await database { [self] in
             try await client.query("""
                 WITH appended AS (
                     INSERT INTO curve_point (job_id, sequence, point)
@@ -190,7 +190,7 @@ extension PostgresStore {
     }
 
     public func curvePoints(jobId: String, after sequence: Int) async throws -> [(sequence: Int, point: CurvePoint)] {
-        try await database {
+        try await database { [self] in
             let decoder = JSONDecoder()
             var points: [(sequence: Int, point: CurvePoint)] = []
             for try await (number, json) in try await client.query("""
@@ -216,7 +216,7 @@ extension PostgresStore {
     public func completeJob(_ lease: JobLease, storing version: ModelVersion, at date: Date) async throws
         -> ModelVersionMetadata
     {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 guard try await self.holds(lease, on: connection) else { throw StoreError.leaseLost(jobId: lease.jobId) }
                 let metadata = try await self.insert(version, on: connection)
@@ -236,7 +236,7 @@ extension PostgresStore {
     public func finishJob(_ lease: JobLease, status: JobStatus, error: String?, at date: Date) async throws
         -> JobRecord?
     {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 let finished = try await self.jobs("""
                     UPDATE job SET status = \(status.rawValue), error = \(error), finished_at = \(date),
@@ -251,7 +251,7 @@ extension PostgresStore {
     }
 
     public func cancelJob(id: String, at date: Date) async throws -> JobRecord? {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 let cancelled = try await self.jobs("""
                     UPDATE job SET status = 'cancelled', finished_at = \(date), lease_expires_at = NULL

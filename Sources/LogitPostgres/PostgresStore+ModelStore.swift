@@ -35,7 +35,7 @@ extension PostgresStore {
     }
 
     public func insertVersion(_ version: ModelVersion) async throws -> ModelVersionMetadata {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 try await self.insert(version, on: connection)
             }
@@ -43,7 +43,7 @@ extension PostgresStore {
     }
 
     private func summaries(named name: String?) async throws -> [ModelSummary] {
-        try await database {
+        try await database { [self] in
             var models: [(name: String, createdAt: Date)] = []
             for try await (modelName, createdAt) in try await client.query(
                 "SELECT name, created_at FROM model WHERE CAST(\(name) AS text) IS NULL OR name = \(name) ORDER BY name",
@@ -90,7 +90,7 @@ extension PostgresStore {
     }
 
     public func resolve(name: String, reference: VersionReference) async throws -> ModelVersionMetadata {
-        try await database {
+        try await database { [self] in
             try await client.withConnection { connection in
                 guard try await self.modelExists(name, on: connection) else { throw StoreError.unknownModel(name) }
                 let query: PostgresQuery = switch reference {
@@ -114,7 +114,7 @@ extension PostgresStore {
     }
 
     public func version(name: String, number: Int) async throws -> ModelVersion? {
-        try await database {
+        try await database { [self] in
             let rows = try await client.query("""
                 SELECT metadata, output_count, weights, biases, curves FROM model_version
                 WHERE name = \(name) AND version = \(number)
@@ -128,7 +128,7 @@ extension PostgresStore {
     }
 
     public func defaultVersion() async throws -> ModelVersionMetadata? {
-        try await database {
+        try await database { [self] in
             let aliased = try await client.query("""
                 SELECT v.metadata FROM model_version v JOIN model_alias a
                     ON a.model_name = v.name AND a.version = v.version AND a.alias = 'default'
@@ -143,7 +143,7 @@ extension PostgresStore {
     }
 
     public func deleteVersion(name: String, number: Int) async throws {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 var deleted = false
                 for try await _ in try await connection.query(
@@ -164,7 +164,7 @@ extension PostgresStore {
     }
 
     public func setAlias(name: String, alias: String, version: Int) async throws {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 guard try await self.modelExists(name, on: connection) else { throw StoreError.unknownModel(name) }
                 var exists = false
@@ -185,7 +185,7 @@ extension PostgresStore {
     }
 
     public func deleteAlias(name: String, alias: String) async throws {
-        try await database {
+        try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 guard try await self.modelExists(name, on: connection) else { throw StoreError.unknownModel(name) }
                 var deleted = false

@@ -3,6 +3,7 @@ import LogitStore
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// The PostgreSQL backend, for any number of replicas sharing one database. Every write that must be atomic is one
 /// transaction; what it changed is announced with `pg_notify` in the same transaction (so only once it commits),
@@ -14,6 +15,8 @@ public final class PostgresStore: StoreBackend, Service {
     public let url: PostgresURL
     public let changes = ChangeFeed()
     let logger: Logger
+    /// Set once the pool runs: the server prepares the store while its services (this one among them) start.
+    private let poolRunning = Atomic<Bool>(false)
 
     /// The notification channel every replica listens on.
     static let channel = "logit_changes"
@@ -28,7 +31,7 @@ public final class PostgresStore: StoreBackend, Service {
 
     public func run() async {
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.client.run() }
+            group.addTask { await self.runPool() }
             group.addTask { await cancelWhenGracefulShutdown { await self.listen() } }
         }
     }
@@ -36,13 +39,19 @@ public final class PostgresStore: StoreBackend, Service {
     /// Runs `body` with the store's connection pool running (for commands that use the store and exit).
     public func withRunning<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.client.run() }
+            group.addTask { await self.runPool() }
             defer { group.cancelAll() }
             return try await body()
         }
     }
 
+    private func runPool() async {
+        poolRunning.store(true, ordering: .releasing)
+        await client.run()
+    }
+
     public func prepare() async throws {
+        for _ in 0..<200 where !poolRunning.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
         try await database { try await PostgresMigrations.migrate(self.client, logger: self.logger) }
     }
 
@@ -59,8 +68,9 @@ public final class PostgresStore: StoreBackend, Service {
         }
     }
 
+    /// Readiness must answer at once, also while the pool waits for a server that does not answer.
     public func ping() async throws {
-        try await database { try await self.client.query("SELECT 1", logger: self.logger) }
+        try await database(timeout: .seconds(1)) { try await self.client.query("SELECT 1", logger: self.logger) }
     }
 
     // MARK: - Changes
@@ -119,16 +129,37 @@ public final class PostgresStore: StoreBackend, Service {
     ]
 
     /// Runs a database call, turning the errors of a database that cannot be reached into
-    /// `StoreError.unavailable`, which the API answers with 503 and `Retry-After`.
-    func database<Result>(_ body: () async throws -> sending Result) async throws -> sending Result {
+    /// `StoreError.unavailable`, which the API answers with 503 and `Retry-After`. While the server does not answer,
+    /// the pool keeps requests waiting for a connection (up to a minute before its circuit breaker opens): the call
+    /// gives up after `timeout` instead.
+    func database<Result: Sendable>(timeout: Duration = .seconds(5),
+                                    _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
         do {
-            do {
-                return try await body()
-            } catch let error as PostgresTransactionError {
-                // The transaction's own failure, or the first error of the statements it ran.
-                throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask {
+                    do {
+                        return try await body()
+                    } catch let error as PostgresTransactionError {
+                        // The transaction's own failure, or the first error of the statements it ran.
+                        throw error.closureError ?? error.beginError ?? error.commitError ?? error
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard case .some(.some(let result)) = try await group.next() else {
+                    throw StoreError.unavailable("the database did not answer within \(timeout)")
+                }
+                return result
             }
         } catch let error as StoreError {
+            throw error
+        } catch let error as CancellationError {
+            throw error
+        } catch let error as PostgresDecodingError {
+            logger.error("database answer not understood", metadata: ["error": "\(String(reflecting: error))"])
             throw error
         } catch let error as PSQLError where error.code == .server {
             let state = error.serverInfo?[.sqlState] ?? ""
@@ -138,10 +169,13 @@ public final class PostgresStore: StoreBackend, Service {
             }
             logger.error("database error", metadata: ["error": "\(String(reflecting: error))"])
             throw error
-        } catch let error as PSQLError {
-            if Self.connectionErrors.contains(error.code) { throw StoreError.unavailable("\(error.code)") }
+        } catch let error as PSQLError where !Self.connectionErrors.contains(error.code) {
             logger.error("database error", metadata: ["error": "\(String(reflecting: error))"])
             throw error
+        } catch {
+            // Connection failures: PSQLError's own, and the pool's (its circuit breaker open, say).
+            throw StoreError.unavailable(String(describing: error))
         }
     }
+
 }
