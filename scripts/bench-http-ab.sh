@@ -8,6 +8,8 @@
 #
 # Usage: scripts/bench-http-ab.sh PATH/TO/logit-A PATH/TO/logit-B
 #        (ROUNDS=3, DURATION=8 seconds per run, CONNECTIONS=32, THREADS=2 wrk threads, BATCH=100)
+# DATABASE_A and DATABASE_B choose each side's database (default: a new SQLite file each); the same binary twice with
+# DATABASE_B=postgres://... compares the backends.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ $# -eq 2 ] && [ -x "$1" ] && [ -x "$2" ] || { echo "usage: $0 PATH/TO/logit-A PATH/TO/logit-B" >&2; exit 2; }
@@ -40,8 +42,9 @@ file:close()
 LUA
 
 # One database per binary, each with the same softmax model (one SGD epoch, seed 42).
+databases=("${DATABASE_A:-$work/db-0.sqlite}" "${DATABASE_B:-$work/db-1.sqlite}")
 for index in 0 1; do
-    "${binaries[$index]}" train --database "$work/db-$index.sqlite" \
+    "${binaries[$index]}" train --database "${databases[$index]}" \
         --request '{"optimizer":"sgd","batch_size":128,"epochs":1}' >/dev/null
 done
 
@@ -63,7 +66,7 @@ for round in $(seq 1 "$ROUNDS"); do
     for index in 0 1; do
         port=$(free_port)
         base="http://127.0.0.1:$port"
-        "${binaries[$index]}" serve --port "$port" --database "$work/db-$index.sqlite" --no-train-on-first-run \
+        "${binaries[$index]}" serve --port "$port" --database "${databases[$index]}" --no-train-on-first-run \
             >"$work/serve-$index.log" 2>&1 &
         server_pid=$!
         until curl -sf "$base/healthz/ready" >/dev/null; do sleep 0.01; done
