@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Crash and shutdown check with real processes: nothing stored is ever lost or left half-written.
 
-1. kill -9 during training: after a restart the database passes PRAGMA integrity_check, the job is
-   failed/"interrupted", and an earlier model answers exactly as before.
+1. kill -9 during training: after a restart the database passes PRAGMA integrity_check, the job runs again from the
+   start once its lease expires (attempt 2), is failed/"interrupted" when killed again (out of attempts), and an
+   earlier model answers exactly as before.
 2. kill -9 at random moments around the end of short jobs (while a version is being written): every stored version
-   belongs to a succeeded job and every succeeded job has its version; no job is left running.
+   belongs to a succeeded job, every succeeded job has its version, no job has two; after the restart the jobs of
+   the dead process run again and finish, and none is left running.
 3. SIGTERM during training: the process exits cleanly within the grace period and the job is marked cancelled.
 
 Usage: scripts/check_durability.py PATH/TO/logit
@@ -41,8 +43,12 @@ class Server:
 
     def start(self):
         log = open(self.database + ".log", "a")
+        # A short lease, so the jobs of a killed process run again soon after the restart.
+        environment = dict(os.environ, LOGIT_JOB_LEASE_SECONDS="1", LOGIT_REPLICA_ID=f"durability-{time.time()}")
+        self.replica = environment["LOGIT_REPLICA_ID"]
         self.process = subprocess.Popen([self.binary, "serve", "--port", str(self.port), "--database", self.database,
-                                         "--no-train-on-first-run"], cwd=ROOT, stdout=log, stderr=log)
+                                         "--no-train-on-first-run"], cwd=ROOT, stdout=log, stderr=log,
+                                        env=environment)
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -63,11 +69,11 @@ class Server:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=30)
 
-    def wait_for(self, job_id, statuses, timeout=120):
+    def wait_for(self, job_id, statuses, timeout=120, replica=None):
         deadline = time.time() + timeout
         while time.time() < deadline:
             job = self.call("GET", f"/jobs/{job_id}")
-            if job["status"] in statuses:
+            if job["status"] in statuses and (replica is None or job["replica"] == replica):
                 return job
             time.sleep(0.05)
         raise RuntimeError(f"job {job_id} did not reach {statuses}")
@@ -107,8 +113,13 @@ def main():
         integrity, _, jobs, _ = database_state(database)
         check("integrity after kill -9 in training", integrity == "ok", integrity)
         server.start()
-        job = server.call("GET", f"/jobs/{long_job['id']}")
-        check("the killed job is failed/interrupted", job["status"] == "failed" and job["error"] == "interrupted", job)
+        job = server.wait_for(long_job["id"], {"running"}, timeout=30, replica=server.replica)
+        check("the killed job runs again from the start once its lease expires",
+              job["attempt"] == 2 and job["progress"]["epoch"] < 100, job)
+        server.kill()
+        server.start()
+        job = server.wait_for(long_job["id"], {"failed"}, timeout=30)
+        check("killed again, out of attempts: failed/interrupted", job["error"] == "interrupted", job)
         after = server.call("POST", "/models/keep/versions/1/predict", digit)["predictions"][0]["probabilities"]
         check("an earlier model answers exactly as before", after == before)
 
@@ -122,6 +133,8 @@ def main():
             server.kill()
             integrity, versions, jobs, succeeded = database_state(database)
             ok = integrity == "ok"
+            produced = [job_id for _, _, job_id in versions if job_id is not None]
+            ok &= len(produced) == len(set(produced))
             for name, version, job_id in versions:
                 ok &= job_id is None or jobs.get(job_id) == "succeeded"
             for job_id, model_name, model_version in succeeded:
@@ -129,8 +142,10 @@ def main():
             check(f"kill -9 #{attempt + 1}: no partial version, no orphan job", ok,
                   f"integrity={integrity} versions={versions} jobs={jobs}")
             server.start()
-            running = [j for j in server.call("GET", "/jobs")["jobs"] if j["status"] == "running"]
-            check(f"kill -9 #{attempt + 1}: nothing left running after restart", not running, running)
+            server.wait_for(job["id"], {"succeeded", "failed"}, timeout=60)
+            running = [j for j in server.call("GET", "/jobs")["jobs"] if j["status"] in ("queued", "running")]
+            check(f"kill -9 #{attempt + 1}: the job finished after the restart, nothing left running",
+                  not running, running)
         after = server.call("POST", "/models/keep/versions/1/predict", digit)["predictions"][0]["probabilities"]
         check("the earlier model still answers exactly as before", after == before)
 
