@@ -60,14 +60,22 @@ final class BlockPass<Scratch>: Sendable {
                 for chunk in 0..<chunks { total = total + workspaces[chunk].result }
             }
             if let gradient {
+                // One pass over the parameters: mini-batch steps make one of these per batch.
                 let scale = 1 / Float(max(rows, 1))
                 let first = workspaces[0].gradient
-                for p in 0..<parameterCount { gradient[p] = first[p] }
-                for chunk in 1..<chunks {
-                    let partial = workspaces[chunk].gradient
-                    for p in 0..<parameterCount { gradient[p] += partial[p] }
+                if chunks == 1 {
+                    for p in 0..<parameterCount { gradient[p] = first[p] * scale }
+                } else {
+                    for p in 0..<parameterCount { gradient[p] = first[p] }
+                    for chunk in 1..<chunks {
+                        let partial = workspaces[chunk].gradient
+                        if chunk < chunks - 1 {
+                            for p in 0..<parameterCount { gradient[p] += partial[p] }
+                        } else {
+                            for p in 0..<parameterCount { gradient[p] = (gradient[p] + partial[p]) * scale }
+                        }
+                    }
                 }
-                for p in 0..<parameterCount { gradient[p] *= scale }
             }
             return total
         }
