@@ -44,17 +44,18 @@ final class BlockPass<Scratch>: Sendable {
         let parameterCount = self.parameterCount
         return lock.withLock {
             let workspaces = self.workspaces.value
-            if gradient != nil {
-                for chunk in 0..<chunks { workspaces[chunk].gradient.initialize(repeating: 0, count: parameterCount) }
-            }
+            let withGradient = gradient != nil
             var total = BatchResult()
             if chunks == 1 {
+                if withGradient { workspaces[0].gradient.initialize(repeating: 0, count: parameterCount) }
                 total = accumulate(positions, workspaces[0])
             } else {
                 let positions = UnsafeSendable(positions)
                 TrainingThreads.parallelFor(iterations: chunks) { chunk in
                     let share = (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks)
                     let workspace = self.workspaces.value[chunk]
+                    // Zeroed by the thread that fills it: in parallel, and into the cache of the core that uses it.
+                    if withGradient { workspace.gradient.initialize(repeating: 0, count: parameterCount) }
                     workspace.result = accumulate(UnsafeBufferPointer(rebasing: positions.value[share]), workspace)
                 }
                 for chunk in 0..<chunks { total = total + workspaces[chunk].result }
