@@ -38,7 +38,7 @@ public final class MLPObjective: TrainingObjective, Sendable {
         self.sparse = transform.sharedFactor != nil ? data.matrix.sparse : nil
         let featureCount = data.matrix.columnCount
         self.pass = BlockPass(data: data, transform: transform, threads: threads, blockRows: blockRows,
-                              parameterCount: layout.parameterCount, minimumRowsPerThread: 256) {
+                              parameterCount: layout.parameterCount, minimumRowsPerThread: 64) {
             Scratch(featureCount: featureCount, hiddenCount: hiddenCount, classCount: classCount)
         }
     }
@@ -99,17 +99,27 @@ public final class MLPObjective: TrainingObjective, Sendable {
             sparse.rowStarts.withUnsafeBufferPointer { rowStarts in
             sparse.columns.withUnsafeBufferPointer { columns in
             sparse.values.withUnsafeBufferPointer { bytes in
-                for position in positions {
+                var touched: UInt16 = 0
+                for (index, position) in positions.enumerated() {
                     let row = Int(dataRows[Int(position)])
                     var count = 0
                     for e in Int(rowStarts[row])..<Int(rowStarts[row + 1]) {
-                        offsets[count] = Int(columns[e]) * h
+                        offsets[count] = Int(columns[e]) &* h
                         values[count] = Float(bytes[e]) * factor
-                        count += 1
+                        count &+= 1
+                    }
+                    // The rows come in shuffled order, so the hardware cannot guess where the next one's entries
+                    // are: touch a byte of each of their cache lines now, so the misses overlap this row's work.
+                    if index + 1 < positions.count {
+                        let next = Int(dataRows[Int(positions[index + 1])])
+                        let end = Int(rowStarts[next + 1])
+                        for e in stride(from: Int(rowStarts[next]), to: end, by: 32) { touched &+= columns[e] }
+                        for e in stride(from: Int(rowStarts[next]), to: end, by: 64) { touched &+= UInt16(bytes[e]) }
                     }
                     rowPass(entries: count, target: Int(targets[Int(position)]), parameters: parameters,
                             workspace: workspace, withGradient: withGradient, result: &result)
                 }
+                scratch.touched = touched
             }}}}}
         } else {
             pass.forEachBlock(of: positions, in: workspace) { rows in
@@ -174,6 +184,8 @@ public final class MLPObjective: TrainingObjective, Sendable {
         /// Each non-zero input's row in W1 (feature x hidden count) and its transformed value.
         let offsets: UnsafeMutablePointer<Int>
         let values: UnsafeMutablePointer<Float>
+        /// A sum of the bytes touched ahead of their rows, kept so the compiler does not drop the loads.
+        var touched: UInt16 = 0
 
         init(featureCount: Int, hiddenCount: Int, classCount: Int) {
             hidden = .allocateCacheAligned(capacity: hiddenCount)
