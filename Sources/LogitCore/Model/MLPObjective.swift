@@ -22,8 +22,8 @@ public final class MLPObjective: TrainingObjective, Sendable {
     private let sparse: SparseBytes?
     private let pass: BlockPass<Scratch>
 
-    /// Batches under 512 rows (mini-batches of 128, say) stay on one thread: at ~1 us a row, waking a second thread
-    /// and adding up its gradient cost about what it saves; full passes are split.
+    /// Batches of 128 rows or more are split between threads: at ~1 us a row, half a batch saves more than waking
+    /// another thread and adding up two gradients costs; smaller batches stay on one thread.
     public init(data: LabeledRows, transform: FeatureTransform, hiddenCount: Int, classCount: Int,
                 activation: Activation, threads: Int = 1, blockRows: Int = 32) {
         self.data = data
