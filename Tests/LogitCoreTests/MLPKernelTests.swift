@@ -120,11 +120,12 @@ import Testing
         for (a, b) in zip(trainingGradient, denseGradient) { #expect(abs(a - b) < 1e-6) }
     }
 
-    /// Adam's loop over the unpenalised parameters goes eight at a time; it must give, to the bit, what the scalar
-    /// formula gives, for a count that is not a multiple of eight.
-    @Test func adamsVectorLoopMatchesTheScalarFormula() {
+    /// Adam's loop over the unpenalised parameters goes eight at a time, split between threads above a size; it must
+    /// give, to the bit, what the scalar formula gives, for counts that are not multiples of eight, below and above
+    /// that size.
+    @Test(arguments: [203, Adam.parallelThreshold + 203])
+    func adamsVectorLoopMatchesTheScalarFormula(count: Int) {
         var generator = SeededGenerator(seed: 5)
-        let count = 203
         var parameters = (0..<count).map { _ in Float.random(in: -1...1, using: &generator) }
         var expected = parameters
         var adam = Adam(parameterCount: count, beta1: 0.9)
