@@ -120,6 +120,30 @@ import Testing
         for (a, b) in zip(trainingGradient, denseGradient) { #expect(abs(a - b) < 1e-6) }
     }
 
+    /// A model large enough for the threads to add up their gradient sums in parallel (`BlockPass`): two threads
+    /// give one thread's loss and gradient.
+    @Test func twoThreadsAddUpALargeGradientLikeOne() {
+        let data = sparseImages(rows: 300, features: 300, classes: 10, seed: 8)
+        let transform = FeatureTransform(.unit(divisor: 255), featureCount: 300)
+        func pass(threads: Int) -> (BatchResult, [Float]) {
+            let objective = MLPObjective(data: data, transform: transform, hiddenCount: 128, classCount: 10,
+                                         activation: .relu, threads: threads)
+            #expect(objective.parameterCount >= BlockPass<Void>.parallelSumThreshold)
+            let parameters = objective.initialParameters(seed: 1)
+            var gradient = [Float](repeating: .nan, count: parameters.count)
+            let result = gradient.withUnsafeMutableBufferPointer {
+                objective.evaluate(parameters: parameters, gradient: $0.baseAddress!)
+            }
+            return (result, gradient)
+        }
+        let (one, oneGradient) = pass(threads: 1)
+        let (two, twoGradient) = pass(threads: 2)
+        #expect(one.correct == two.correct && abs(one.lossSum - two.lossSum) < 1e-6 * Double(data.count))
+        for (index, (a, b)) in zip(oneGradient, twoGradient).enumerated() {
+            #expect(abs(a - b) < 1e-6, "parameter \(index): \(a) vs \(b)")
+        }
+    }
+
     /// Adam's loop over the unpenalised parameters goes eight at a time, split between threads above a size; it must
     /// give, to the bit, what the scalar formula gives, for counts that are not multiples of eight, below and above
     /// that size.
