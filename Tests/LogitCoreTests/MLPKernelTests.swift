@@ -144,6 +144,45 @@ import Testing
         }
     }
 
+    /// The default recipe's shape end to end, on the job's own threads as the service runs it: Adam, batches split
+    /// between two threads, a model large enough for the parallel sums and update. It learns, the same seed gives
+    /// the same model to the bit, and the trained model (converted back to `MLPModel`'s layout) predicts what the
+    /// objective measured.
+    @Test func mlpTrainingOnTwoThreadsLearnsAndIsReproducible() async {
+        let data = sparseImages(rows: 1200, features: 300, classes: 4, seed: 12)
+        let transform = FeatureTransform(.unit(divisor: 255), featureCount: 300)
+        func train(seed: UInt64) async -> TrainingOutcome<MLPModel> {
+            await withCheckedContinuation { (finished: CheckedContinuation<TrainingOutcome<MLPModel>, Never>) in
+                TrainingThreads.run(helpers: 1, nice: 0) {
+                    let objective = MLPObjective(data: data, transform: transform, hiddenCount: 128, classCount: 4,
+                                                 activation: .relu, threads: 2)
+                    let options = TrainingOptions(optimizer: .adam, epochs: 5, batchSize: 128, learningRate: 0.01,
+                                                  penalty: .l2(lambda: 1e-4), seed: seed)
+                    finished.resume(returning: Trainer(train: objective, options: options).run())
+                }
+            }
+        }
+        let first = await train(seed: 3)
+        let again = await train(seed: 3)
+        let other = await train(seed: 4)
+        #expect(first.model == again.model)
+        #expect(first.model != other.model)
+        let objective = MLPObjective(data: data, transform: transform, hiddenCount: 128, classCount: 4,
+                                     activation: .relu)
+        let start = objective.evaluate(parameters: objective.initialParameters(seed: 3))
+        let end = objective.evaluate(parameters: objective.trainingParameters(of: first.model.parameters))
+        #expect(end.meanLoss < start.meanLoss * 0.7 && end.accuracy > 0.6, "loss \(start.meanLoss) -> \(end.meanLoss), accuracy \(end.accuracy)")
+        let probabilities = first.model.predictProbabilities(matrix: data.matrix, rows: data.rows, transform: transform)
+        var correct = 0, loss = 0.0
+        for (index, target) in data.targets.enumerated() {
+            let row = probabilities[index * 4..<(index + 1) * 4]
+            if row.firstIndex(of: row.max()!)! - index * 4 == Int(target) { correct += 1 }
+            loss -= log(Double(row[index * 4 + Int(target)]))
+        }
+        #expect(abs(Double(correct) - Double(end.correct)) <= 2)
+        #expect(abs(loss / Double(data.count) - end.meanLoss) < 1e-4)
+    }
+
     /// Adam's loop over the unpenalised parameters goes eight at a time, split between threads above a size; it must
     /// give, to the bit, what the scalar formula gives, for counts that are not multiples of eight, below and above
     /// that size.
