@@ -54,6 +54,27 @@ struct Bench: AsyncParsableCommand {
             _ = FeatureCovarianceCurvature(data: everyRow, transform: unit, outputCount: 10, outputProbability: 0.1,
                                            l2: 1e-4, threads: threads)
         })
+        // The default MLP (784-128-10, relu) at its seeded start: the curve points' forward passes, and an epoch of
+        // the mini-batches of 128 in shuffled order that the trainer's steps evaluate (gradient only, no update).
+        let mlp = MLPObjective(data: everyRow, transform: unit, hiddenCount: 128, classCount: 10, activation: .relu,
+                               threads: threads)
+        let mlpParameters = mlp.initialParameters(seed: 42)
+        report("MLP forward pass, 60k rows, \(threads) thread(s)", measure(repetitions) {
+            _ = mlp.evaluate(parameters: mlpParameters)
+        })
+        var mlpGradient = [Float](repeating: 0, count: mlp.parameterCount)
+        report("MLP epoch of 128-row batches, forward + backward, 60k rows, \(threads) thread(s)", measure(repetitions) {
+            shuffled.withUnsafeBufferPointer { order in
+                mlpParameters.withUnsafeBufferPointer { p in
+                    mlpGradient.withUnsafeMutableBufferPointer { g in
+                        for start in stride(from: 0, to: order.count, by: 128) {
+                            let batch = UnsafeBufferPointer(rebasing: order[start..<min(start + 128, order.count)])
+                            _ = mlp.evaluate(parameters: p.baseAddress!, positions: batch, gradient: g.baseAddress!)
+                        }
+                    }
+                }
+            }
+        })
 
         // Time to accuracy: whole training jobs as the service runs them (training_seconds, test accuracy).
         var trained: ModelVersion?

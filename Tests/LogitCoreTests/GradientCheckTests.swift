@@ -97,8 +97,11 @@ import Testing
         let objective = MLPObjective(data: problem.labeled, transform: FeatureTransform(.none, featureCount: 5),
                                      hiddenCount: hidden, classCount: 3, activation: activation)
         let parameters = objective.initialParameters(seed: 3).enumerated().map { $0.element + (objective.weightCount <= $0.offset ? 0.1 : 0) }
-        var gradient = [Float](repeating: 0, count: parameters.count)
-        let result = gradient.withUnsafeMutableBufferPointer { objective.evaluate(parameters: parameters, gradient: $0.baseAddress!) }
+        var trainingGradient = [Float](repeating: 0, count: parameters.count)
+        let result = trainingGradient.withUnsafeMutableBufferPointer { objective.evaluate(parameters: parameters, gradient: $0.baseAddress!) }
+        // The objective keeps W1 feature-major; the reference below reads MLPModel's layout, which `model` converts
+        // to (a gradient has the parameters' layout, so it converts the same way).
+        let gradient = objective.model(parameters: trainingGradient).parameters
 
         func reference(_ p: [Double]) -> Double {
             let d = 5, k = 3
@@ -116,7 +119,7 @@ import Testing
             }
             return total / Double(problem.rows)
         }
-        let p = parameters.map(Double.init)
+        let p = objective.model(parameters: parameters).parameters.map(Double.init)
         #expect(abs(result.meanLoss - reference(p)) < 1e-5)
         let step = 1e-5
         for index in p.indices {

@@ -66,6 +66,30 @@ import Glibc
         #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == baseNice)
     }
 
+    /// Short loops one after another, as mini-batch steps run them: with no pause between them (the helpers catch
+    /// each loop while spinning), and with pauses longer than the spin (they sleep and are woken). Every iteration of
+    /// every loop runs exactly once, and each loop has ended when `parallelFor` returns.
+    @Test func manyShortLoopsWithAndWithoutPausesLoseNoIteration() async {
+        let loops = 3000
+        let counts = UnsafeSendable(UnsafeMutableBufferPointer<Atomic<Int>>.allocate(capacity: loops * 2))
+        for index in 0..<loops * 2 { (counts.value.baseAddress! + index).initialize(to: Atomic<Int>(0)) }
+        defer { counts.value.deallocate() }
+        let endedEarly = Atomic<Int>(0)
+        await runAsJob(helpers: 1, nice: 0) {
+            for loop in 0..<loops {
+                TrainingThreads.parallelFor(iterations: 2) { iteration in
+                    counts.value[loop * 2 + iteration].wrappingAdd(1, ordering: .relaxed)
+                }
+                for iteration in 0..<2 where counts.value[loop * 2 + iteration].load(ordering: .relaxed) != 1 {
+                    endedEarly.wrappingAdd(1, ordering: .relaxed)
+                }
+                if loop % 100 == 99 { usleep(300) }
+            }
+        }
+        #expect(endedEarly.load(ordering: .relaxed) == 0)
+        #expect((0..<loops * 2).allSatisfy { counts.value[$0].load(ordering: .relaxed) == 1 })
+    }
+
     /// Outside a job a loop runs on Dispatch's threads, at the caller's priority.
     @Test func outsideAJobLoopsRunOnDispatch() {
         let count = Atomic<Int>(0)

@@ -7,8 +7,4 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
 extension Activation {
     @inline(__always)
     func apply(_ x: Float) -> Float { self == .relu ? max(x, 0) : Kernels.sigmoid(x) }
-
-    /// The derivative, from the activation's output.
-    @inline(__always)
-    func derivative(output y: Float) -> Float { self == .relu ? (y > 0 ? 1 : 0) : y * (1 - y) }
 }

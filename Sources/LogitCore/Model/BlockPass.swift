@@ -15,6 +15,8 @@ final class BlockPass<Scratch>: Sendable {
     let minimumRowsPerThread: Int
     /// One workspace per thread, touched only while holding `lock`.
     private let workspaces: UnsafeSendable<[BlockWorkspace<Scratch>]>
+    /// The workspaces' gradient sums, in order.
+    private let sums: UnsafeSendable<[UnsafeMutablePointer<Float>]>
     private let lock = ThreadLock()
 
     /// `scratch` is called once per thread for the kernel's own memory.
@@ -31,6 +33,7 @@ final class BlockPass<Scratch>: Sendable {
             BlockWorkspace(blockRows: blockRows, featureCount: featureCount, parameterCount: parameterCount,
                            scratch: scratch())
         })
+        sums = UnsafeSendable(workspaces.value.map(\.gradient))
     }
 
     /// The sums of `accumulate` over `positions` and, if `gradient` is given, the gradient of the mean loss
@@ -44,32 +47,64 @@ final class BlockPass<Scratch>: Sendable {
         let parameterCount = self.parameterCount
         return lock.withLock {
             let workspaces = self.workspaces.value
-            if gradient != nil {
-                for chunk in 0..<chunks { workspaces[chunk].gradient.initialize(repeating: 0, count: parameterCount) }
-            }
+            let withGradient = gradient != nil
             var total = BatchResult()
             if chunks == 1 {
+                if withGradient { workspaces[0].gradient.initialize(repeating: 0, count: parameterCount) }
                 total = accumulate(positions, workspaces[0])
             } else {
                 let positions = UnsafeSendable(positions)
                 TrainingThreads.parallelFor(iterations: chunks) { chunk in
                     let share = (rows * chunk / chunks)..<(rows * (chunk + 1) / chunks)
                     let workspace = self.workspaces.value[chunk]
+                    // Zeroed by the thread that fills it: in parallel, and into the cache of the core that uses it.
+                    if withGradient { workspace.gradient.initialize(repeating: 0, count: parameterCount) }
                     workspace.result = accumulate(UnsafeBufferPointer(rebasing: positions.value[share]), workspace)
                 }
                 for chunk in 0..<chunks { total = total + workspaces[chunk].result }
             }
             if let gradient {
+                // One pass over the parameters: mini-batch steps make one of these per batch. An MLP's 100k
+                // parameters are added up by the threads in parallel, each over its own lines of the vector.
                 let scale = 1 / Float(max(rows, 1))
-                let first = workspaces[0].gradient
-                for p in 0..<parameterCount { gradient[p] = first[p] }
-                for chunk in 1..<chunks {
-                    let partial = workspaces[chunk].gradient
-                    for p in 0..<parameterCount { gradient[p] += partial[p] }
+                let sums = UnsafeSendable((self.sums.value, gradient))
+                @Sendable func addUp(_ range: Range<Int>) {
+                    Self.addUp(sums.value.0, count: chunks, into: sums.value.1, range: range, scale: scale)
                 }
-                for p in 0..<parameterCount { gradient[p] *= scale }
+                if chunks > 1 && parameterCount >= Self.parallelSumThreshold {
+                    TrainingThreads.parallelFor(iterations: chunks) { part in
+                        let start = part == 0 ? 0 : (parameterCount * part / chunks) & ~15
+                        let end = part == chunks - 1 ? parameterCount : (parameterCount * (part + 1) / chunks) & ~15
+                        addUp(start..<end)
+                    }
+                } else {
+                    addUp(0..<parameterCount)
+                }
             }
             return total
+        }
+    }
+
+    /// Parameters from which the threads' sums are added up in parallel.
+    static var parallelSumThreshold: Int { 1 << 15 }
+
+    /// gradient[p] = (sums[0][p] + ... + sums[count - 1][p]) * scale for p in `range`, the sums added in order.
+    @inline(__always)
+    private static func addUp(_ sums: [UnsafeMutablePointer<Float>], count: Int,
+                              into gradient: UnsafeMutablePointer<Float>, range: Range<Int>, scale: Float) {
+        let first = sums[0]
+        if count == 1 {
+            for p in range { gradient[p] = first[p] * scale }
+            return
+        }
+        for p in range { gradient[p] = first[p] }
+        for chunk in 1..<count {
+            let partial = sums[chunk]
+            if chunk < count - 1 {
+                for p in range { gradient[p] += partial[p] }
+            } else {
+                for p in range { gradient[p] = (gradient[p] + partial[p]) * scale }
+            }
         }
     }
 

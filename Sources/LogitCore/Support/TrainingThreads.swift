@@ -68,18 +68,27 @@ public enum TrainingThreads {
 
 /// A job's helper threads: each loop hands out iterations through an atomic counter to the calling thread and the
 /// helpers, and returns when every helper is done with it.
+///
+/// Between loops a helper, and the calling thread waiting for the helpers, first spin for a while (`spinNanoseconds`)
+/// before sleeping on the condition: a mini-batch step runs one short loop after
+/// another with a few tens of microseconds of serial work between them, and waking a sleeping thread took about as
+/// long as the loop itself.
 final class WorkerPool: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var threads: [pthread_t] = []
     // Guarded by `mutex`:
     private var generation = 0
-    private var busyHelpers = 0
     private var stopping = false
     private var body: ((Int) -> Void)?
     private var iterations = 0
     /// The next iteration to hand out in the current loop.
     private let next = Atomic<Int>(0)
+    /// `generation` as the spinning helpers read it, without the mutex.
+    private let published = Atomic<Int>(0)
+    /// Helpers not yet done with the current loop.
+    private let pending = Atomic<Int>(0)
+    static let spinNanoseconds: UInt64 = 100_000
 
     init(helpers: Int, nice: Int) {
         pthread_mutex_init(mutex, nil)
@@ -108,14 +117,16 @@ final class WorkerPool: @unchecked Sendable {
             self.iterations = iterations
             next.store(0, ordering: .relaxed)
             generation += 1
-            busyHelpers = threads.count
+            pending.store(threads.count, ordering: .releasing)
+            published.store(generation, ordering: .releasing)
             pthread_cond_broadcast(condition)
             pthread_mutex_unlock(mutex)
 
             work(body, iterations: iterations)
 
+            Self.spin { pending.load(ordering: .acquiring) == 0 }
             pthread_mutex_lock(mutex)
-            while busyHelpers > 0 { pthread_cond_wait(condition, mutex) }
+            while pending.load(ordering: .acquiring) > 0 { pthread_cond_wait(condition, mutex) }
             self.body = nil
             pthread_mutex_unlock(mutex)
         }
@@ -141,20 +152,43 @@ final class WorkerPool: @unchecked Sendable {
 
     private func helperLoop() {
         var seen = 0
-        pthread_mutex_lock(mutex)
         while true {
+            Self.spin { published.load(ordering: .acquiring) != seen }
+            pthread_mutex_lock(mutex)
             while generation == seen && !stopping { pthread_cond_wait(condition, mutex) }
             if stopping { break }
             seen = generation
-            let body = self.body!
-            let iterations = self.iterations
-            pthread_mutex_unlock(mutex)
-            work(body, iterations: iterations)
-            pthread_mutex_lock(mutex)
-            busyHelpers -= 1
-            if busyHelpers == 0 { pthread_cond_broadcast(condition) }
+            workOnCurrentLoop()
+            // The last helper out wakes the calling thread if it has stopped spinning (it checks `pending` under the
+            // mutex before it sleeps, so the wake-up cannot come between its check and its wait).
+            if pending.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+                pthread_mutex_lock(mutex)
+                pthread_cond_broadcast(condition)
+                pthread_mutex_unlock(mutex)
+            }
         }
         pthread_mutex_unlock(mutex)
+    }
+
+    /// Takes part in the loop just published, called with the mutex held; returns with it released and with no
+    /// reference to the loop's body left (the calling thread's `withoutActuallyEscaping` checks that once `pending`
+    /// says every helper is done).
+    @inline(never)
+    private func workOnCurrentLoop() {
+        let body = self.body!
+        let iterations = self.iterations
+        pthread_mutex_unlock(mutex)
+        work(body, iterations: iterations)
+    }
+
+    /// Returns when `done` is true or after about `spinNanoseconds`, whichever comes first.
+    @inline(__always)
+    private static func spin(until done: () -> Bool) {
+        let deadline = DispatchTime.now().uptimeNanoseconds + spinNanoseconds
+        while !done() {
+            for _ in 0..<64 where done() { return }
+            if DispatchTime.now().uptimeNanoseconds > deadline { return }
+        }
     }
 
     // MARK: - The calling thread's pool

@@ -86,7 +86,8 @@ public final class Trainer<Objective: TrainingObjective> {
                 if !result.lossSum.isFinite { return (.diverged, epoch, step) }
                 running = running + result
                 epochResult = epochResult + result
-                epochPenalty += penaltyValue * Double(result.count)
+                // The epoch's objective only serves the convergence test: without one, skip a pass over the weights.
+                if options.tolerance > 0 { epochPenalty += penaltyValue * Double(result.count) }
                 let epochPosition = Double(epoch) + Double(batch + 1) / Double(batchesPerEpoch)
                 let rate = options.schedule.rate(base: options.learningRate, step: step, epoch: Double(epoch))
                 parameters.withUnsafeMutableBufferPointer {
