@@ -30,10 +30,11 @@ help:
 	@echo "make serve   install missing system packages, build (release), serve http://127.0.0.1:8080 on the bundled MNIST"
 	@echo "             extra flags of 'logit serve' go in ARGS, e.g. make serve ARGS=\"--port 9090\""
 	@echo "make test    the whole test suite: swift test (extra flags in TEST_ARGS), then end-to-end checks of the"
-	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, a real headless browser,"
-	@echo "             Schemathesis against the OpenAPI document, and the Dockerfile (build context, runtime packages)."
-	@echo "             swift test and the checks use a throwaway PostgreSQL (scripts/postgres-throwaway.sh, removed"
-	@echo "             afterwards), or the server that LOGIT_TEST_POSTGRES_URL names"
+	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, three replicas on"
+	@echo "             PostgreSQL behind nginx, a real headless browser, Schemathesis against the OpenAPI document,"
+	@echo "             and the Dockerfile (build context, runtime packages)."
+	@echo "             swift test and the checks get a throwaway PostgreSQL (scripts/postgres-throwaway.sh, removed"
+	@echo "             afterwards) in LOGIT_TEST_POSTGRES_URL, unless that names a server already"
 	@echo "make test-tsan  store, job and concurrency tests under ThreadSanitizer"
 	@echo "make build   release build of the logit executable (.build/release/logit)"
 	@echo "make bench   the benchmarks of docs/benchmarks.md: logit bench (in-process), then scripts/bench-http.sh (wrk)"
@@ -97,7 +98,9 @@ test: test-deps
 # probabilities; the command line works as a user runs it; kill -9 or SIGTERM loses nothing stored; the page
 # works in a real headless Chromium (screenshot kept at $$LOGIT_SCREENSHOT, default /tmp/logit-page.png);
 # Schemathesis finds no 5xx and no answer that breaks public/openapi.yaml; and the Dockerfile's build context
-# loads. The scripts' python3 is the virtual environment's.
+# loads. Three replicas on one PostgreSQL behind nginx share jobs, models and events, and lose nothing to kill -9
+# or a database restart (on a PostgreSQL cluster of their own: that check stops its server). The scripts' python3
+# is the virtual environment's.
 end-to-end: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 end-to-end:
 	$(SWIFT) build --product logit
@@ -105,6 +108,7 @@ end-to-end:
 	python3 scripts/check_h5py_interop.py .build/debug/logit
 	bash scripts/check_cli.sh .build/debug/logit
 	python3 scripts/check_durability.py .build/debug/logit
+	python3 scripts/check_replicas.py .build/debug/logit
 	python3 scripts/check_browser.py .build/debug/logit
 	bash scripts/check_schemathesis.sh .build/debug/logit
 	python3 scripts/check_dockerfile.py .build/debug/logit
