@@ -41,6 +41,7 @@ TERMINAL = {"succeeded", "failed", "cancelled"}
 SMALL = {"name": "small", "train_size": 2000, "optimizer": "sgd", "batch_size": 100, "epochs": 1}
 LONG_EPOCHS = 400      # about 8 s: long enough to be killed while it runs, short enough to run twice
 EVENTS_EPOCHS = 200    # a curve point every 5 iterations, over a few seconds
+OUTAGE_SECONDS = 3     # PostgreSQL stays down at least this long, while /predict is called every 0.1 s
 
 results = {"passed": 0, "failed": 0}
 server_errors = []     # every 5xx answer but 503
@@ -423,7 +424,9 @@ class Cluster:
             status, headers, payload = request(self.replicas[0].port, method, path, body, timeout=10)
             check(f"f: {method} {path} without the database answers 503 with Retry-After",
                   status == 503 and headers.get("Retry-After"), (status, dict(headers), payload))
-        predict_everywhere()
+        while time.time() < stopped + OUTAGE_SECONDS:
+            predict_everywhere()
+            time.sleep(0.1)
         postgres("up", self.pg_dir)
         started = time.time()
         try:
