@@ -197,6 +197,7 @@ class Cluster:
         self.replicas = [Replica(binary, database_url, f"replica{i}", work) for i in (1, 2, 3)]
         self.nginx = Nginx(work, self.replicas)
         self.digit = json.load(open(os.path.join(ROOT, "examples", "digit-7.json")))
+        self.last_seen = {}  # job id -> the job as last read, for failure messages
 
     @property
     def balancer(self):
@@ -212,7 +213,17 @@ class Cluster:
         return [r for r in self.replicas if r.id != replica_id and r.alive()]
 
     def job(self, job_id, port=None):
-        return call(port or self.balancer, "GET", f"/jobs/{job_id}")
+        job = call(port or self.balancer, "GET", f"/jobs/{job_id}")
+        self.last_seen[job_id] = job
+        return job
+
+    def wait_job(self, what, job_id, condition, timeout, interval=0.1):
+        """The job once condition(job) holds; the Failure names its last state."""
+        try:
+            return wait_until(what, lambda: (lambda j: j if condition(j) else None)(self.job(job_id)), timeout,
+                              interval)
+        except Failure as failure:
+            raise Failure(f"{failure}; last seen: {self.last_seen.get(job_id)}") from None
 
     def submit(self, body, port=None):
         status, headers, payload = request(port or self.balancer, "POST", "/train", body)
@@ -224,16 +235,13 @@ class Cluster:
             raise Failure(f"POST /train: Location {location!r} for job {job['id']}")
         return job
 
-    def wait_finished(self, job_id, timeout=120, port=None):
-        return wait_until(f"job {job_id} finished",
-                          lambda: (lambda j: j if j["status"] in TERMINAL else None)(self.job(job_id, port)),
-                          timeout, interval=0.1)
+    def wait_finished(self, job_id, timeout=120):
+        return self.wait_job(f"job {job_id} finished", job_id, lambda j: j["status"] in TERMINAL, timeout)
 
     def wait_running(self, job_id, timeout=60):
         """The job once it is running with a replica named; its replica."""
-        job = wait_until(f"job {job_id} running",
-                         lambda: (lambda j: j if j["status"] == "running" and j.get("replica") else None)(
-                             self.job(job_id)), timeout, interval=0.02)
+        job = self.wait_job(f"job {job_id} running", job_id, lambda j: j["status"] == "running" and j.get("replica"),
+                            timeout, interval=0.02)
         return job, self.replica(job["replica"])
 
     def predict(self, port, model, version=None, timeout=30):
@@ -284,25 +292,27 @@ class Cluster:
         victim.kill()
         killed_at = time.time()
         print(f"   killed {victim.id} (pid {victim.process.pid}) while it ran job {job['id']}", flush=True)
-        taken = wait_until("the job run again elsewhere",
-                           lambda: (lambda j: j if (j.get("attempt") or 0) >= 2 and j["status"] != "queued"
-                                    else None)(self.job(job["id"])),
-                           LEASE_SECONDS * 3 + 30, interval=0.1)
-        print(f"   {taken.get('replica')} took it over {time.time() - killed_at:.1f} s after the kill", flush=True)
-        check("b: after the lease expires another replica runs the killed job again (attempt 2)",
-              taken.get("replica") != victim.id and taken.get("attempt") == 2, taken)
-        final = self.wait_finished(job["id"], timeout=180)
-        check("b: the job succeeds on that replica at attempt 2",
-              final["status"] == "succeeded" and final.get("attempt") == 2 and final.get("replica") != victim.id,
-              final)
-        detail = call(self.balancer, "GET", "/models/long")
-        check("b: exactly one version of the job's model, from that job",
-              detail["version_count"] == 1 and [v["job_id"] for v in detail["versions"]] == [job["id"]], detail)
-        steps = [p["step"] for p in call(self.balancer, "GET", "/models/long/versions/1/curves")["points"]]
-        check("b: its curve is one run's (steps strictly increasing)",
-              steps and all(a < b for a, b in zip(steps, steps[1:])), steps)
-        victim.start()
-        victim.wait_ready()
+        try:
+            taken = self.wait_job("the job run again elsewhere", job["id"],
+                                  lambda j: (j.get("attempt") or 0) >= 2 and j["status"] != "queued",
+                                  LEASE_SECONDS * 3 + 30)
+            print(f"   {taken.get('replica')} took it over {time.time() - killed_at:.1f} s after the kill", flush=True)
+            check("b: after the lease expires another replica runs the killed job again (attempt 2)",
+                  taken.get("replica") != victim.id and taken.get("attempt") == 2, taken)
+            final = self.wait_finished(job["id"], timeout=180)
+            check("b: the job succeeds on that replica at attempt 2",
+                  final["status"] == "succeeded" and final.get("attempt") == 2 and final.get("replica") != victim.id,
+                  final)
+            detail = call(self.balancer, "GET", "/models/long")
+            check("b: exactly one version of the job's model, from that job",
+                  detail["version_count"] == 1 and [v["job_id"] for v in detail["versions"]] == [job["id"]], detail)
+            steps = [p["step"] for p in call(self.balancer, "GET", "/models/long/versions/1/curves")["points"]]
+            check("b: its curve is one run's (steps strictly increasing)",
+                  steps and all(a < b for a, b in zip(steps, steps[1:])), steps)
+        finally:
+            # The later steps need three replicas: it restarts under its own id, as a supervisor would restart it.
+            victim.start()
+            victim.wait_ready()
 
     # c
     def cancel_elsewhere(self):
