@@ -81,14 +81,15 @@ serve: build
 
 # Debug build; the numeric targets are compiled with -O by Package.swift, so training in tests stays fast.
 # Then the end-to-end checks of the built binary (see end-to-end). Both get LOGIT_TEST_POSTGRES_URL: unless it is
-# set already, a throwaway PostgreSQL cluster in a folder under /tmp, stopped and removed however the tests end.
+# set already, a throwaway PostgreSQL cluster in a folder under /tmp, stopped and removed however the tests end
+# (its folder is LOGIT_TEST_POSTGRES_DIR, for scripts/postgres-throwaway.sh restart in a database-fault test).
 test: test-deps
 	@if [ -z "$$LOGIT_TEST_POSTGRES_URL" ]; then \
 		pg=$$(mktemp -d /tmp/logit-test-postgres.XXXXXX) || exit 1; \
 		trap 'bash scripts/postgres-throwaway.sh stop "$$pg"' EXIT; \
 		trap 'exit 130' INT TERM; \
 		url=$$(bash scripts/postgres-throwaway.sh start "$$pg") || exit 1; \
-		export LOGIT_TEST_POSTGRES_URL="$$url"; \
+		export LOGIT_TEST_POSTGRES_URL="$$url" LOGIT_TEST_POSTGRES_DIR="$$pg"; \
 	fi; \
 	echo "PostgreSQL for the tests: $$LOGIT_TEST_POSTGRES_URL"; \
 	echo "$(SWIFT) test $(TEST_ARGS)"; \
