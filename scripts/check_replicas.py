@@ -418,33 +418,47 @@ class Cluster:
                 if not ok:
                     predictions["wrong"].append((port, status))
 
+        seen = {}  # replica id -> its last readiness answer, for failure messages
+
         def readiness(expected):
             predict_everywhere()
-            return all(request(r.port, "GET", "/healthz/ready", timeout=5)[0] == expected for r in self.replicas)
+            for replica in self.replicas:
+                try:
+                    seen[replica.id] = request(replica.port, "GET", "/healthz/ready", timeout=5)[0]
+                except (OSError, http.client.HTTPException) as error:
+                    seen[replica.id] = repr(error)
+            return all(status == expected for status in seen.values())
 
         postgres("down", self.pg_dir)
         stopped = time.time()
         try:
-            wait_until("readiness 503", lambda: readiness(503), 30, interval=0.1)
-            check(f"f: readiness answers 503 on every replica {time.time() - stopped:.1f} s after PostgreSQL "
-                  "stopped", True)
-        except Failure as failure:
-            check("f: readiness answers 503 on every replica while PostgreSQL is down", False, failure)
-        for method, path, body in (("GET", "/jobs", None), ("POST", "/train", SMALL)):
-            status, headers, payload = request(self.replicas[0].port, method, path, body, timeout=10)
-            check(f"f: {method} {path} without the database answers 503 with Retry-After",
-                  status == 503 and headers.get("Retry-After"), (status, dict(headers), payload))
-        while time.time() < stopped + OUTAGE_SECONDS:
-            predict_everywhere()
-            time.sleep(0.1)
-        postgres("up", self.pg_dir)
+            try:
+                wait_until("readiness 503", lambda: readiness(503), 30, interval=0.1)
+                check(f"f: readiness answers 503 on every replica {time.time() - stopped:.1f} s after PostgreSQL "
+                      "stopped", True)
+            except Failure as failure:
+                check("f: readiness answers 503 on every replica while PostgreSQL is down", False,
+                      f"{failure}; last answers: {seen}")
+            for method, path, body in (("GET", "/jobs", None), ("POST", "/train", SMALL)):
+                try:
+                    status, headers, payload = request(self.replicas[0].port, method, path, body, timeout=10)
+                    detail = (status, dict(headers), payload)
+                    ok = status == 503 and headers.get("Retry-After")
+                except (OSError, http.client.HTTPException) as error:
+                    ok, detail = False, repr(error)
+                check(f"f: {method} {path} without the database answers 503 with Retry-After", ok, detail)
+            while time.time() < stopped + OUTAGE_SECONDS:
+                predict_everywhere()
+                time.sleep(0.1)
+        finally:
+            postgres("up", self.pg_dir)
         started = time.time()
         try:
             wait_until("readiness 200", lambda: readiness(200), 60, interval=0.1)
             check(f"f: readiness answers 200 again on every replica {time.time() - started:.1f} s after "
                   "PostgreSQL started", True)
         except Failure as failure:
-            check("f: readiness answers 200 again once PostgreSQL is back", False, failure)
+            check("f: readiness answers 200 again once PostgreSQL is back", False, f"{failure}; last answers: {seen}")
         check(f"f: /predict of a loaded model answered 200 throughout ({predictions['answers']} requests)",
               not predictions["wrong"], predictions["wrong"][:10])
         after = self.snapshot()
