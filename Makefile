@@ -10,9 +10,10 @@ LOGIT_MARCH ?= x86-64-v3
 export LOGIT_MARCH
 
 # Debian packages the build needs (C headers and pkg-config files), and those only the tests need: a real browser,
-# Node for the page's JavaScript tests, Python for the end-to-end checks, curl, and readelf/ldd for the Docker check.
+# Node for the page's JavaScript tests, Python for the end-to-end checks, curl, readelf/ldd for the Docker check,
+# and PostgreSQL and nginx for the PostgreSQL backend's tests and the replicas check.
 DEB_PACKAGES := libsqlite3-dev zlib1g-dev libhdf5-dev libpng-dev pkg-config
-TEST_DEB_PACKAGES := chromium chromium-driver nodejs python3 python3-venv curl binutils
+TEST_DEB_PACKAGES := chromium chromium-driver nodejs python3 python3-venv curl binutils postgresql nginx
 # sudo only when not already root.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -29,8 +30,11 @@ help:
 	@echo "make serve   install missing system packages, build (release), serve http://127.0.0.1:8080 on the bundled MNIST"
 	@echo "             extra flags of 'logit serve' go in ARGS, e.g. make serve ARGS=\"--port 9090\""
 	@echo "make test    the whole test suite: swift test (extra flags in TEST_ARGS), then end-to-end checks of the"
-	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, a real headless browser,"
-	@echo "             Schemathesis against the OpenAPI document, and the Dockerfile (build context, runtime packages)"
+	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, three replicas on"
+	@echo "             PostgreSQL behind nginx, a real headless browser, Schemathesis against the OpenAPI document,"
+	@echo "             and the Dockerfile (build context, runtime packages)."
+	@echo "             swift test and the checks get a throwaway PostgreSQL (scripts/postgres-throwaway.sh, removed"
+	@echo "             afterwards) in LOGIT_TEST_POSTGRES_URL, unless that names a server already"
 	@echo "make test-tsan  store, job and concurrency tests under ThreadSanitizer"
 	@echo "make build   release build of the logit executable (.build/release/logit)"
 	@echo "make bench   the benchmarks of docs/benchmarks.md: logit bench (in-process), then scripts/bench-http.sh (wrk)"
@@ -76,16 +80,28 @@ serve: build
 	.build/release/logit serve $(ARGS)
 
 # Debug build; the numeric targets are compiled with -O by Package.swift, so training in tests stays fast.
-# Then the end-to-end checks of the built binary (see end-to-end).
+# Then the end-to-end checks of the built binary (see end-to-end). Both get LOGIT_TEST_POSTGRES_URL: unless it is
+# set already, a throwaway PostgreSQL cluster in a folder under /tmp, stopped and removed however the tests end
+# (its folder is LOGIT_TEST_POSTGRES_DIR, for scripts/postgres-throwaway.sh restart in a database-fault test).
 test: test-deps
-	$(SWIFT) test $(TEST_ARGS)
-	$(MAKE) end-to-end
+	@if [ -z "$$LOGIT_TEST_POSTGRES_URL" ]; then \
+		pg=$$(mktemp -d /tmp/logit-test-postgres.XXXXXX) || exit 1; \
+		trap 'bash scripts/postgres-throwaway.sh stop "$$pg"' EXIT; \
+		trap 'exit 130' INT TERM; \
+		url=$$(bash scripts/postgres-throwaway.sh start "$$pg") || exit 1; \
+		export LOGIT_TEST_POSTGRES_URL="$$url" LOGIT_TEST_POSTGRES_DIR="$$pg"; \
+	fi; \
+	echo "PostgreSQL for the tests: $$LOGIT_TEST_POSTGRES_URL"; \
+	echo "$(SWIFT) test $(TEST_ARGS)"; \
+	$(SWIFT) test $(TEST_ARGS) && $(MAKE) end-to-end
 
 # The page's JavaScript (Node's test runner); model.h5 files read with Python's h5py give the service's
 # probabilities; the command line works as a user runs it; kill -9 or SIGTERM loses nothing stored; the page
 # works in a real headless Chromium (screenshot kept at $$LOGIT_SCREENSHOT, default /tmp/logit-page.png);
 # Schemathesis finds no 5xx and no answer that breaks public/openapi.yaml; and the Dockerfile's build context
-# loads. The scripts' python3 is the virtual environment's.
+# loads. Three replicas on one PostgreSQL behind nginx share jobs, models and events, and lose nothing to kill -9
+# or a database restart (on a PostgreSQL cluster of their own: that check stops its server). The scripts' python3
+# is the virtual environment's.
 end-to-end: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 end-to-end:
 	$(SWIFT) build --product logit
@@ -93,6 +109,7 @@ end-to-end:
 	python3 scripts/check_h5py_interop.py .build/debug/logit
 	bash scripts/check_cli.sh .build/debug/logit
 	python3 scripts/check_durability.py .build/debug/logit
+	python3 scripts/check_replicas.py .build/debug/logit
 	python3 scripts/check_browser.py .build/debug/logit
 	bash scripts/check_schemathesis.sh .build/debug/logit
 	python3 scripts/check_dockerfile.py .build/debug/logit
