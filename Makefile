@@ -80,20 +80,10 @@ serve: build
 	.build/release/logit serve $(ARGS)
 
 # Debug build; the numeric targets are compiled with -O by Package.swift, so training in tests stays fast.
-# Then the end-to-end checks of the built binary (see end-to-end). Both get LOGIT_TEST_POSTGRES_URL: unless it is
-# set already, a throwaway PostgreSQL cluster in a folder under /tmp, stopped and removed however the tests end
-# (its folder is LOGIT_TEST_POSTGRES_DIR, for scripts/postgres-throwaway.sh restart in a database-fault test).
+# Then the end-to-end checks of the built binary (see end-to-end). Both get LOGIT_TEST_POSTGRES_URL
+# (scripts/with-test-postgres.sh: a throwaway PostgreSQL cluster unless it names a server already).
 test: test-deps
-	@if [ -z "$$LOGIT_TEST_POSTGRES_URL" ]; then \
-		pg=$$(mktemp -d /tmp/logit-test-postgres.XXXXXX) || exit 1; \
-		trap 'bash scripts/postgres-throwaway.sh stop "$$pg"' EXIT; \
-		trap 'exit 130' INT TERM; \
-		url=$$(bash scripts/postgres-throwaway.sh start "$$pg") || exit 1; \
-		export LOGIT_TEST_POSTGRES_URL="$$url" LOGIT_TEST_POSTGRES_DIR="$$pg"; \
-	fi; \
-	echo "PostgreSQL for the tests: $$LOGIT_TEST_POSTGRES_URL"; \
-	echo "$(SWIFT) test $(TEST_ARGS)"; \
-	$(SWIFT) test $(TEST_ARGS) && $(MAKE) end-to-end
+	bash scripts/with-test-postgres.sh sh -c '$(SWIFT) test $(TEST_ARGS) && $(MAKE) end-to-end'
 
 # The page's JavaScript (Node's test runner); model.h5 files read with Python's h5py give the service's
 # probabilities; the command line works as a user runs it; kill -9 or SIGTERM loses nothing stored; the page
@@ -114,10 +104,11 @@ end-to-end:
 	bash scripts/check_schemathesis.sh .build/debug/logit
 	python3 scripts/check_dockerfile.py .build/debug/logit
 
-# The store, job and concurrency tests under ThreadSanitizer (CI runs this too). Its own build folder: a full
-# instrumented build takes about 10 minutes on 2 cores.
+# The store, job and concurrency tests under ThreadSanitizer (CI runs this too), the store's on PostgreSQL too.
+# Its own build folder: a full instrumented build takes about 10 minutes on 2 cores.
 test-tsan: deps
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan \
+	@$(MAKE) --no-print-directory install-debs PACKAGES="postgresql"
+	bash scripts/with-test-postgres.sh $(SWIFT) test --sanitize=thread --scratch-path .build-tsan \
 		--filter "LogitStoreTests|JobQueueTests|ConcurrencyTests|TrainAndPredictTests|ReproducibilityTests|TrainingThreadsTests"
 
 # Figures for docs/benchmarks.md (not part of make test: benchmarks are not tests).
