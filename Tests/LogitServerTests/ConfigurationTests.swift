@@ -19,6 +19,30 @@ import Testing
         #expect(configuration.trainingThreads == AppConfiguration().trainingThreads)
     }
 
+    @Test func aPostgresURLComesFromTheFlagThenLOGIT_DATABASE_URLThenTheFile() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("logit-config-\(UUID().uuidString).json")
+        try Data(#"{"database": "from-file.sqlite", "job_lease_seconds": 4.5, "max_attempts": 3}"#.utf8).write(to: file)
+        let url = "postgres://logit:secret@db.internal:5433/logit"
+        let fromEnvironment = try await AppConfiguration.load(
+            file: file.path, environment: ["LOGIT_DATABASE_URL": url, "LOGIT_REPLICA_ID": "replica7"])
+        #expect(fromEnvironment.database == url)
+        #expect(fromEnvironment.replicaId == "replica7")
+        #expect(fromEnvironment.jobLeaseSeconds == 4.5 && fromEnvironment.maxAttempts == 3)
+        let fromFlag = try await AppConfiguration.load(
+            file: file.path, overrides: ["database": ConfigValue(.string("flag.sqlite"), isSecret: false)],
+            environment: ["LOGIT_DATABASE_URL": url])
+        #expect(fromFlag.database == "flag.sqlite")
+        #expect(try await AppConfiguration.load(file: file.path, environment: [:]).database == "from-file.sqlite")
+        #expect(AppConfiguration().replicaId.contains(":"))
+
+        for environment in [["LOGIT_DATABASE_URL": "postgres://no-user-here/logit"], ["LOGIT_MAX_ATTEMPTS": "0"],
+                            ["LOGIT_JOB_LEASE_SECONDS": "0.1"], ["LOGIT_REPLICA_ID": ""]] {
+            await #expect(throws: AppConfiguration.InvalidConfiguration.self, "\(environment)") {
+                try await AppConfiguration.load(file: "/nonexistent.json", environment: environment)
+            }
+        }
+    }
+
     @Test func theBundledConfigurationFileIsValid() async throws {
         let configuration = try await AppConfiguration.load(
             file: repositoryRoot.appendingPathComponent("config/logit.json").path, environment: [:])
