@@ -81,6 +81,7 @@ public struct TrainingDefaultsView: Codable, Sendable {
     public var mlpEpochs = TrainingDefaults.mlpEpochs
     public var learningRate = byOptimizer(TrainingDefaults.learningRate)
     public var tolerance = byOptimizer(TrainingDefaults.tolerance)
+    public var gradientTolerance = byOptimizer(TrainingDefaults.gradientTolerance)
     public var hidden = TrainingDefaults.hiddenUnits
     public var activation = TrainingDefaults.activation
     public var momentum = TrainingDefaults.momentum
@@ -105,5 +106,6 @@ public struct TrainingDefaultsView: Codable, Sendable {
         case validationFraction = "validation_fraction"
         case testFraction = "test_fraction"
         case evalEvery = "eval_every"
+        case gradientTolerance = "gradient_tolerance"
     }
 }

@@ -158,6 +158,51 @@ final class WithoutCurvature<Wrapped: TrainingObjective>: TrainingObjective {
         #expect(outcome.epochsCompleted < 500)
     }
 
+    /// The largest absolute component of the gradient (with the L2 term) at a model, computed apart from the trainer.
+    func largestGradient(_ objective: LinearObjective, _ model: LinearModel, l2: Double) -> Double {
+        var gradient = [Float](repeating: 0, count: model.parameterCount)
+        _ = gradient.withUnsafeMutableBufferPointer { objective.evaluate(model: model, gradient: $0.baseAddress!) }
+        return gradient.enumerated().map { index, g in
+            abs(Double(g) + (index < model.weights.count ? l2 * Double(model.weights[index]) : 0))
+        }.max() ?? 0
+    }
+
+    /// With only the gradient test on, L-BFGS stops at the first iteration whose gradient is within the tolerance:
+    /// the run one iteration shorter is not, and neither is the run with a tolerance ten times tighter.
+    @Test(arguments: [2, 3])
+    func gradientToleranceStopsWhenTheGradientIsSmallAndNotBefore(classes: Int) {
+        let data = blobs(rows: 300, classes: classes, seed: UInt64(10 + classes))
+        let train = objective(data, kind: classes == 2 ? .logistic : .softmax, classes: classes)
+        let l2 = 1e-3
+        let tolerance = 1e-4
+        func run(epochs: Int, gradientTolerance: Double) -> TrainingOutcome<LinearModel> {
+            Trainer(train: train, options: TrainingOptions(optimizer: .lbfgs, epochs: epochs, penalty: .l2(lambda: l2),
+                                                           gradientTolerance: gradientTolerance)).run()
+        }
+        let outcome = run(epochs: 500, gradientTolerance: tolerance)
+        #expect(outcome.stopReason == .converged)
+        #expect(outcome.epochsCompleted > 1 && outcome.epochsCompleted < 500)
+        #expect(largestGradient(train, outcome.model, l2: l2) <= tolerance * 1.01)
+        let shorter = run(epochs: outcome.epochsCompleted - 1, gradientTolerance: 0)
+        #expect(shorter.stopReason == .maxEpochs)
+        #expect(largestGradient(train, shorter.model, l2: l2) > tolerance)
+        let tighter = run(epochs: 500, gradientTolerance: tolerance / 10)
+        #expect(tighter.epochsCompleted > outcome.epochsCompleted)
+        #expect(largestGradient(train, tighter.model, l2: l2) <= tolerance / 10 * 1.01)
+    }
+
+    /// Gradient descent without L1 takes the test too (on the gradient at the start of its step); with L1 the
+    /// gradient of the smooth part says nothing about convergence, so the test stays off.
+    @Test func gradientDescentTakesTheGradientTestOnlyWithoutL1() {
+        let train = objective(blobs(rows: 200, classes: 2, seed: 13), kind: .logistic, classes: 2)
+        let smooth = Trainer(train: train, options: TrainingOptions(
+            optimizer: .gd, epochs: 5000, learningRate: 1, penalty: .l2(lambda: 0.01), gradientTolerance: 1e-3)).run()
+        #expect(smooth.stopReason == .converged && smooth.epochsCompleted < 5000)
+        let sparse = Trainer(train: train, options: TrainingOptions(
+            optimizer: .gd, epochs: 300, learningRate: 1, penalty: .l1(lambda: 0.01), gradientTolerance: 1e-3)).run()
+        #expect(sparse.stopReason == .maxEpochs)
+    }
+
     @Test func l2ShrinksTheWeights() {
         let data = blobs(rows: 300, classes: 3, seed: 8)
         let weak = Trainer(train: objective(data), options: TrainingOptions(optimizer: .lbfgs, epochs: 100, penalty: .l2(lambda: 1e-4))).run()

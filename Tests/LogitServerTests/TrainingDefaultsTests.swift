@@ -43,6 +43,8 @@ import Testing
             #expect(plain.optimizer == TrainingDefaults.fullBatchOptimizer)
             #expect(plain.learningRate == TrainingDefaults.learningRate(.lbfgs))
             #expect(plain.tolerance == TrainingDefaults.tolerance(.lbfgs))
+            #expect(plain.gradientTolerance == TrainingDefaults.gradientTolerance(.lbfgs))
+            #expect(plain.trainingOptions.gradientTolerance == TrainingDefaults.gradientTolerance(.lbfgs))
             #expect(plain.seed == TrainingDefaults.seed)
             #expect(plain.validationFraction == TrainingDefaults.validationFraction)
             #expect(plain.regularization == .l2(lambda: TrainingDefaults.lambda))
@@ -120,6 +122,11 @@ import Testing
         let tolerance = readme["tolerance"] ?? ""
         #expect(spellings(TrainingDefaults.tolerance(.lbfgs)).contains { tolerance.contains("\($0) for `lbfgs`") })
         #expect(tolerance.contains("else \(Int(TrainingDefaults.tolerance(.gd)))"))
+        let gradientTolerance = readme["gradient_tolerance"] ?? ""
+        #expect(spellings(TrainingDefaults.gradientTolerance(.lbfgs)).contains {
+            gradientTolerance.contains("\($0) for `lbfgs`")
+        }, "README's default for `gradient_tolerance` (\(gradientTolerance))")
+        #expect(gradientTolerance.contains("else \(Int(TrainingDefaults.gradientTolerance(.gd)))"))
         expectCell("test_fraction", mentionsNumber: TrainingDefaults.testFraction)
         expectCell("validation_fraction", mentionsNumber: TrainingDefaults.validationFraction)
         expectCell("seed", mentionsNumber: Double(TrainingDefaults.seed))

@@ -121,7 +121,7 @@ public final class Trainer<Objective: TrainingObjective> {
             case .stalled:
                 recordPoint(step: iteration, epoch: Double(iteration), learningRate: 0)
                 return (.converged, iteration, iteration)
-            case .moved(let previousObjective, let objective, let rate, let result):
+            case .moved(let previousObjective, let objective, let rate, let result, let largestGradient):
                 running = result
                 let done = iteration + 1
                 if done % evalEvery == 0 || iteration == options.epochs - 1 {
@@ -129,7 +129,8 @@ public final class Trainer<Objective: TrainingObjective> {
                     if shouldStopEarly { return (.earlyStopping, done, done) }
                 }
                 callbacks.onProgress(Double(done))
-                if converged(previous: previousObjective, current: objective) {
+                if converged(previous: previousObjective, current: objective)
+                    || gradientIsSmall(largestGradient) {
                     recordPoint(step: done, epoch: Double(done), learningRate: rate)
                     return (.converged, done, done)
                 }
@@ -140,6 +141,11 @@ public final class Trainer<Objective: TrainingObjective> {
 
     private func converged(previous: Double, current: Double) -> Bool {
         options.tolerance > 0 && abs(previous - current) <= options.tolerance * max(abs(previous), abs(current), 1)
+    }
+
+    private func gradientIsSmall(_ largest: Double?) -> Bool {
+        guard options.gradientTolerance > 0, let largest else { return false }
+        return largest <= options.gradientTolerance
     }
 
     private var shouldStopEarly: Bool { earlyStopping?.shouldStop == true }

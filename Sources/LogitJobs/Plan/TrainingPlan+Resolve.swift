@@ -60,6 +60,10 @@ private struct PlanResolver {
         let earlyStopping = resolveEarlyStopping(validationFraction: splitOptions.validationFraction)
         let tolerance = request.tolerance ?? TrainingDefaults.tolerance(optimizer)
         if !(tolerance >= 0 && tolerance.isFinite) { problem("tolerance", "must be a number >= 0") }
+        let gradientTolerance = request.gradientTolerance ?? TrainingDefaults.gradientTolerance(optimizer)
+        if !(gradientTolerance >= 0 && gradientTolerance.isFinite) {
+            problem("gradient_tolerance", "must be a number >= 0")
+        }
         let preprocess = request.preprocess ?? dataset?.defaultPreprocess ?? .unit
         let evalEvery = request.evalEvery ?? TrainingDefaults.evalEvery
         if evalEvery < 0 { problem("eval_every", "must be 0 (automatic) or a positive number of steps") }
@@ -79,7 +83,8 @@ private struct PlanResolver {
             name: name, dataset: datasetName, task: task, model: model, optimizer: optimizer, epochs: epochs,
             batchSize: clippedBatchSize, learningRate: learningRate, schedule: schedule, regularization: regularization,
             earlyStopping: earlyStopping, hidden: hidden, activation: activation, momentum: momentum,
-            nesterov: nesterov, tolerance: tolerance, validationFraction: splitOptions.validationFraction,
+            nesterov: nesterov, tolerance: tolerance, gradientTolerance: gradientTolerance,
+            validationFraction: splitOptions.validationFraction,
             testFraction: splitOptions.testFraction, trainSize: request.trainSize, seed: splitOptions.seed,
             evalEvery: evalEvery, preprocess: preprocess)
     }

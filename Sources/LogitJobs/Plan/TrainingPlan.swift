@@ -24,6 +24,8 @@ public struct TrainingPlan: Sendable, Equatable {
     public var momentum: Double
     public var nesterov: Bool
     public var tolerance: Double
+    /// Full-batch runs also stop when no gradient component exceeds this (0 = never).
+    public var gradientTolerance: Double
     public var validationFraction: Double
     /// Share held out for testing when the data set has no official test split.
     public var testFraction: Double
@@ -39,8 +41,8 @@ public struct TrainingPlan: Sendable, Equatable {
         TrainingOptions(
             optimizer: optimizer, epochs: epochs, batchSize: batchSize, learningRate: learningRate,
             schedule: schedule.learningRateSchedule, penalty: regularization, momentum: momentum, nesterov: nesterov,
-            lineSearch: schedule == .lineSearch, earlyStopping: earlyStopping, tolerance: tolerance, seed: seed,
-            evalEvery: evalEvery)
+            lineSearch: schedule == .lineSearch, earlyStopping: earlyStopping, tolerance: tolerance,
+            gradientTolerance: gradientTolerance, seed: seed, evalEvery: evalEvery)
     }
 
     public var splitOptions: SplitOptions {
@@ -70,6 +72,7 @@ extension TrainingPlan: Codable {
         case testFraction = "test_fraction"
         case trainSize = "train_size"
         case evalEvery = "eval_every"
+        case gradientTolerance = "gradient_tolerance"
     }
 
     /// `{"type": "l2", "lambda": 0.0001}`, with `l1_ratio` for elastic net.
@@ -134,6 +137,7 @@ extension TrainingPlan: Codable {
         try c.encode(momentum, forKey: .momentum)
         try c.encode(nesterov, forKey: .nesterov)
         try c.encode(tolerance, forKey: .tolerance)
+        try c.encode(gradientTolerance, forKey: .gradientTolerance)
         try c.encode(validationFraction, forKey: .validationFraction)
         try c.encode(testFraction, forKey: .testFraction)
         try c.encodeIfPresent(trainSize, forKey: .trainSize)
@@ -162,6 +166,8 @@ extension TrainingPlan: Codable {
         momentum = try c.decode(Double.self, forKey: .momentum)
         nesterov = try c.decode(Bool.self, forKey: .nesterov)
         tolerance = try c.decode(Double.self, forKey: .tolerance)
+        // Plans stored before the gradient test existed ran without it.
+        gradientTolerance = try c.decodeIfPresent(Double.self, forKey: .gradientTolerance) ?? 0
         validationFraction = try c.decode(Double.self, forKey: .validationFraction)
         testFraction = try c.decode(Double.self, forKey: .testFraction)
         trainSize = try c.decodeIfPresent(Int.self, forKey: .trainSize)

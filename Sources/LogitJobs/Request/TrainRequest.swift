@@ -21,6 +21,7 @@ public struct TrainRequest: Decodable, Sendable, Equatable {
     public var momentum: Double?
     public var nesterov: Bool?
     public var tolerance: Double?
+    public var gradientTolerance: Double?
     public var validationFraction: Double?
     public var testFraction: Double?
     public var preprocess: PreprocessKind?
@@ -40,6 +41,7 @@ public struct TrainRequest: Decodable, Sendable, Equatable {
         case validationFraction = "validation_fraction"
         case trainSize = "train_size"
         case evalEvery = "eval_every"
+        case gradientTolerance = "gradient_tolerance"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -80,6 +82,7 @@ public struct TrainRequest: Decodable, Sendable, Equatable {
         hidden = try c.decodeIfPresent(Int.self, forKey: .hidden)
         nesterov = try c.decodeIfPresent(Bool.self, forKey: .nesterov)
         tolerance = try c.decodeIfPresent(Double.self, forKey: .tolerance)
+        gradientTolerance = try c.decodeIfPresent(Double.self, forKey: .gradientTolerance)
         validationFraction = try c.decodeIfPresent(Double.self, forKey: .validationFraction)
         testFraction = try c.decodeIfPresent(Double.self, forKey: .testFraction)
         trainSize = try c.decodeIfPresent(Int.self, forKey: .trainSize)

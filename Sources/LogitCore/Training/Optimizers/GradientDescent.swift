@@ -68,6 +68,10 @@ struct GradientDescent<Objective: TrainingObjective>: FullBatchOptimizer {
         }
         acceptedRate = rate
         defer { previousObjective = value }
-        return .moved(previousObjective: previousObjective, objective: value, learningRate: rate, result: result)
+        // The gradient is the one at the start of this step; with L1 it is not the objective's (that one needs a
+        // subgradient), so the gradient test is left to L-BFGS and smooth runs.
+        let largest = l1 > 0 ? nil : Double(gradient.reduce(Float(0)) { max($0, abs($1)) })
+        return .moved(previousObjective: previousObjective, objective: value, learningRate: rate, result: result,
+                      largestGradient: largest)
     }
 }

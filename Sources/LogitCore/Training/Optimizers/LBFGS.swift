@@ -129,7 +129,7 @@ struct LBFGS<Objective: TrainingObjective>: FullBatchOptimizer {
         let previousObjective = value
         value = trialObjective
         return .moved(previousObjective: previousObjective, objective: value, learningRate: Double(step),
-                      result: trialResult)
+                      result: trialResult, largestGradient: Self.largestMagnitude(gradient))
     }
 
     /// `destination` = M `source`; nothing without M.
@@ -139,6 +139,10 @@ struct LBFGS<Objective: TrainingObjective>: FullBatchOptimizer {
         source.withUnsafeBufferPointer { v in
             destination.withUnsafeMutableBufferPointer { inverseCurvature.apply(v.baseAddress!, into: $0.baseAddress!) }
         }
+    }
+
+    private static func largestMagnitude(_ v: [Float]) -> Double {
+        Double(v.reduce(Float(0)) { max($0, abs($1)) })
     }
 
     private static func dot(_ a: [Float], _ b: [Float]) -> Double {
