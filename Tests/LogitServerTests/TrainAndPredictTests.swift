@@ -116,7 +116,7 @@ import Testing
         try await app.test(.router) { client in
             // The worker's first heartbeat, at start, rescues expired leases.
             var job = try decode(JobView.self, try await client.request(.get, "/jobs/dead"))
-            for _ in 0..<50 where job.status == .running {
+            for _ in 0..<500 where job.status == .running {
                 try await Task.sleep(for: .milliseconds(20))
                 job = try decode(JobView.self, try await client.request(.get, "/jobs/dead"))
             }

@@ -97,19 +97,22 @@ import Testing
 
     @Test(arguments: Backend.allCases) func anExpiredLeaseIsRequeuedThenFailsAsInterrupted(backend: Backend) async throws {
         try await backend.withStores { store, other in
+            // Leases of a minute, and rescues "a minute later": a slow machine (ThreadSanitizer) cannot let one
+            // expire before the test says so.
+            let now = Date()
             try await store.insertJob(Self.queuedJob("j"))
-            let first = try #require(try await store.claimJob(replica: "dead", leaseUntil: Date() + 0.2, at: Date()))
+            let first = try #require(try await store.claimJob(replica: "dead", leaseUntil: now + 60, at: now))
             let firstLease = try #require(first.lease)
             try await store.appendCurvePoint(firstLease, sequence: 1, point: Self.point(1))
             // Not expired yet: nothing to rescue.
-            #expect(try await other.rescueExpiredJobs(at: Date()).isEmpty)
+            #expect(try await other.rescueExpiredJobs(at: now + 59).isEmpty)
 
-            #expect(try await other.rescueExpiredJobs(at: Date() + 1) == ExpiredLeases(requeued: ["j"]))
+            #expect(try await other.rescueExpiredJobs(at: now + 61) == ExpiredLeases(requeued: ["j"]))
             let requeued = try #require(try await other.job(id: "j"))
             #expect(requeued.status == .queued && requeued.attempt == 1)
             #expect(try await other.curvePoints(jobId: "j", after: 0).isEmpty)
 
-            let second = try #require(try await other.claimJob(replica: "alive", leaseUntil: Date() + 0.2, at: Date()))
+            let second = try #require(try await other.claimJob(replica: "alive", leaseUntil: now + 120, at: now + 61))
             #expect(second.id == "j" && second.attempt == 2 && second.replica == "alive")
             // The presumed-dead replica wakes up: its writes are refused, and it learns that it lost the lease.
             #expect(try await store.renewLease(firstLease, until: Date() + 60) == false)
@@ -122,7 +125,8 @@ import Testing
             #expect(try await store.models().isEmpty)
 
             // Out of attempts: failed, interrupted.
-            #expect(try await store.rescueExpiredJobs(at: Date() + 1) == ExpiredLeases(failed: ["j"]))
+            #expect(try await store.rescueExpiredJobs(at: now + 119).isEmpty)
+            #expect(try await store.rescueExpiredJobs(at: now + 121) == ExpiredLeases(failed: ["j"]))
             let failed = try #require(try await store.job(id: "j"))
             #expect(failed.status == .failed && failed.error == "interrupted" && failed.finishedAt != nil)
         }
