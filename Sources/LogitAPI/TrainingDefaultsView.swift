@@ -82,6 +82,7 @@ public struct TrainingDefaultsView: Codable, Sendable {
     public var learningRate = byOptimizer(TrainingDefaults.learningRate)
     public var tolerance = byOptimizer(TrainingDefaults.tolerance)
     public var gradientTolerance = byOptimizer(TrainingDefaults.gradientTolerance)
+    public var smallFit = SmallFit()
     public var hidden = TrainingDefaults.hiddenUnits
     public var activation = TrainingDefaults.activation
     public var momentum = TrainingDefaults.momentum
@@ -107,5 +108,18 @@ public struct TrainingDefaultsView: Codable, Sendable {
         case testFraction = "test_fraction"
         case evalEvery = "eval_every"
         case gradientTolerance = "gradient_tolerance"
+        case smallFit = "small_fit"
+    }
+
+    /// The L-BFGS stopping defaults of a fit of at most `maxWork` multiply-adds per pass.
+    public struct SmallFit: Codable, Sendable {
+        public var maxWork = TrainingDefaults.SmallFit.maxWork
+        public var tolerance = TrainingDefaults.SmallFit.tolerance
+        public var gradientTolerance = TrainingDefaults.SmallFit.gradientTolerance
+        enum CodingKeys: String, CodingKey {
+            case tolerance
+            case maxWork = "max_work"
+            case gradientTolerance = "gradient_tolerance"
+        }
     }
 }

@@ -39,7 +39,8 @@ import Testing
             func plan(_ answer: TestResponse) throws -> TrainingPlan {
                 try #require(try decode(AcceptedJobView.self, answer).job.request)
             }
-            let plain = try plan(try await accepted(#"{"train_size": 100, "epochs": 1}"#))
+            // 2,000 MNIST rows are a large fit (2,000 x 7,850 multiply-adds a pass): the large-fit stopping defaults.
+            let plain = try plan(try await accepted(#"{"train_size": 2000, "epochs": 1}"#))
             #expect(plain.optimizer == TrainingDefaults.fullBatchOptimizer)
             #expect(plain.learningRate == TrainingDefaults.learningRate(.lbfgs))
             #expect(plain.tolerance == TrainingDefaults.tolerance(.lbfgs))

@@ -28,7 +28,8 @@ export function serviceDefaults(defaults, { model, optimizer, regularization, bi
     learning_rate: defaults.learning_rate[chosenOptimizer],
     batch_size: chosenModel === 'mlp' ? defaults.batch_size.mlp : miniBatch ? MINI_BATCH_SUGGESTION : defaults.batch_size.linear,
     epochs: chosenModel === 'mlp' ? defaults.mlp_epochs : defaults.epochs[chosenOptimizer],
-    tolerance: defaults.tolerance[chosenOptimizer],
+    // Empty for L-BFGS: the service chooses by the fit's size (small_fit), which the form does not know.
+    tolerance: chosenOptimizer === 'lbfgs' ? '' : defaults.tolerance[chosenOptimizer],
   };
 }
 

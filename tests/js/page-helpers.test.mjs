@@ -58,8 +58,10 @@ const TRAINING_DEFAULTS = JSON.parse(readFileSync(new URL('./fixtures/train-defa
 test("the form's defaults follow the service's table", () => {
   const defaults = (choices) => serviceDefaults(TRAINING_DEFAULTS, choices);
   assert.deepEqual(defaults({}), {
-    model: 'softmax', optimizer: 'lbfgs', learning_rate: 1, batch_size: 0, epochs: 100, tolerance: 1e-4,
+    model: 'softmax', optimizer: 'lbfgs', learning_rate: 1, batch_size: 0, epochs: 100, tolerance: '',
   });
+  // L-BFGS's tolerance is left to the service, which chooses it by the fit's size (small_fit); others show theirs.
+  assert.equal(defaults({ regularization: 'l1' }).tolerance, 0);
   assert.equal(defaults({ binary: true }).model, 'logistic');
   assert.equal(defaults({ regularization: 'l1' }).optimizer, 'gd');
   assert.equal(defaults({ regularization: 'l1' }).epochs, 200);

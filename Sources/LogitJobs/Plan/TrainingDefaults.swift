@@ -38,15 +38,33 @@ public enum TrainingDefaults {
     }
 
     /// Only L-BFGS stops on a small relative change by default: gradient descent makes small steady progress that
-    /// such a test would mistake for convergence. A tighter one adds iterations that no longer change test accuracy
-    /// (docs/benchmarks.md); one tight enough for the breast cancer optimum to 1e-3 (1e-9) runs MNIST's softmax to
-    /// its 100 iterations ("2026-11-28: convergence rule").
+    /// such a test would mistake for convergence. For a large fit a tighter one adds iterations that no longer change
+    /// test accuracy: one tight enough for the breast cancer optimum to 1e-3 runs MNIST's softmax to its 100
+    /// iterations (docs/benchmarks.md, "2026-11-28: convergence rule"). A small fit, whose iterations cost
+    /// microseconds, takes `smallFit`'s values instead and ends at the optimum.
     public static func tolerance(_ optimizer: OptimizerKind) -> Double { optimizer == .lbfgs ? 1e-4 : 0 }
 
     /// L-BFGS also stops when no gradient component exceeds this: scikit-learn's rule and its default tol. It ends
-    /// no default MNIST run sooner (their gradients stay above it), and it is not tight enough for the breast cancer
-    /// optimum to 1e-3 either (that takes about 2e-6, near float precision): docs/benchmarks.md.
+    /// no default MNIST run sooner (their gradients stay above it).
     public static func gradientTolerance(_ optimizer: OptimizerKind) -> Double { optimizer == .lbfgs ? 1e-4 : 0 }
+
+    /// The stopping defaults of a small L-BFGS fit: at most `maxWork` multiply-adds per pass (training rows times
+    /// parameters). Badly conditioned fits such as the unpenalised breast cancer one stop 0.038 from the optimum
+    /// under the large-fit defaults; these reach it within 1e-3 in a few more iterations.
+    public enum SmallFit {
+        public static let maxWork = 10_000_000
+        public static let tolerance = 1e-9
+        public static let gradientTolerance = 1e-6
+    }
+
+    /// `tolerance` and `gradient_tolerance` for a fit of `work` multiply-adds per pass (training rows times
+    /// parameters).
+    public static func stopping(_ optimizer: OptimizerKind, work: Int) -> (tolerance: Double, gradientTolerance: Double) {
+        if optimizer == .lbfgs && work <= SmallFit.maxWork {
+            return (SmallFit.tolerance, SmallFit.gradientTolerance)
+        }
+        return (tolerance(optimizer), gradientTolerance(optimizer))
+    }
 
     public static let momentum = 0.9
     public static let nesterov = false

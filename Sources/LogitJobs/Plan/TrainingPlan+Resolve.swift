@@ -58,9 +58,11 @@ private struct PlanResolver {
         let splitOptions = resolveSplits()
         let regularization = resolveRegularization(model: model, optimizer: optimizer, task: task, splitOptions: splitOptions)
         let earlyStopping = resolveEarlyStopping(validationFraction: splitOptions.validationFraction)
-        let tolerance = request.tolerance ?? TrainingDefaults.tolerance(optimizer)
+        let stopping = TrainingDefaults.stopping(optimizer, work: passWork(task: task, model: model, hidden: hidden,
+                                                                           options: splitOptions))
+        let tolerance = request.tolerance ?? stopping.tolerance
         if !(tolerance >= 0 && tolerance.isFinite) { problem("tolerance", "must be a number >= 0") }
-        let gradientTolerance = request.gradientTolerance ?? TrainingDefaults.gradientTolerance(optimizer)
+        let gradientTolerance = request.gradientTolerance ?? stopping.gradientTolerance
         if !(gradientTolerance >= 0 && gradientTolerance.isFinite) {
             problem("gradient_tolerance", "must be a number >= 0")
         }
@@ -196,6 +198,20 @@ private struct PlanResolver {
 
     /// The rows the model will train on (n in scikit-learn's lambda = 1 / (C n), and the work limit): the splits are
     /// made once, on first need, and only from settings that passed their checks (else 1).
+    /// Multiply-adds of one pass over the training rows: what makes a fit small for the stopping defaults.
+    private mutating func passWork(task: ClassificationTask, model: ModelKind, hidden: Int?, options: SplitOptions) -> Int {
+        guard let dataset else { return Int.max }
+        let features = dataset.featureCount
+        let classes = task.type == .binary ? 2 : max(dataset.classes.count, 2)
+        let parameters = switch model {
+        case .logistic: features + 1
+        case .mlp: (features + 1) * (hidden ?? TrainingDefaults.hiddenUnits) + ((hidden ?? TrainingDefaults.hiddenUnits) + 1) * classes
+        case .softmax, .ovr, .ridge: (features + 1) * classes
+        }
+        let (product, overflow) = trainingRows(task: task, options: options).multipliedReportingOverflow(by: parameters)
+        return overflow ? Int.max : product
+    }
+
     private mutating func trainingRows(task: ClassificationTask, options: SplitOptions) -> Int {
         if let trainingRowCount { return trainingRowCount }
         let splitFields: Set<String> = ["task", "validation_fraction", "test_fraction", "train_size"]
