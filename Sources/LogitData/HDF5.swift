@@ -175,9 +175,14 @@ public enum HDF5 {
             guard (0...2).contains(rank) else { throw Failure(description: "dataset '\(name)' has \(rank) dimensions") }
             var dimensions = [hsize_t](repeating: 0, count: max(rank, 1))
             H5Sget_simple_extent_dims(space, &dimensions, nil)
-            let shape = rank == 0 ? [] : dimensions.map(Int.init)
-            let count = shape.reduce(1, *)
-            guard count <= 1 << 30 else { throw Failure(description: "dataset '\(name)' is too large") }
+            // Sizes come from the file: checked, since converting or multiplying them unchecked trapped.
+            let limit = 1 << 30
+            let shape = rank == 0 ? [] : dimensions.map { Int(exactly: $0) ?? limit + 1 }
+            let count = shape.reduce(1) { count, size in
+                let (product, overflow) = count.multipliedReportingOverflow(by: size)
+                return overflow ? limit + 1 : product
+            }
+            guard count <= limit else { throw Failure(description: "dataset '\(name)' is too large") }
             var values = [Element](repeating: zero, count: count)
             let status = values.withUnsafeMutableBytes {
                 H5Dread(dataset, memoryType, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress)

@@ -27,6 +27,17 @@ func temporaryDirectory() throws -> String {
         #expect(data.defaultTask == .binary(positive: [1]))
     }
 
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): a dataset whose sizes overflow when converted or multiplied
+    /// stopped the process, for data set uploads and model imports alike.
+    @Test func hdf5DatasetsOfOverflowingSizesAreRejected() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-dimensions-overflow.h5").path
+        #expect(HDF5.isHDF5(path: path))
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("too large")
+        }
+    }
+
     @Test func badHDF5DatasetsAreRejected() throws {
         let directory = try temporaryDirectory()
         let cases: [(String, [(name: String, shape: [Int], values: HDF5.Values)])] = [
