@@ -183,6 +183,12 @@ public enum HDF5 {
                 return overflow ? limit + 1 : product
             }
             guard count <= limit else { throw Failure(description: "dataset '\(name)' is too large") }
+            // Nor more values than the file can hold: deflate packs at most about 1,032 bytes into one, so a file
+            // of a few kilobytes that declares a billion values is refused before they are allocated.
+            let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            guard count / 1100 <= fileSize else {
+                throw Failure(description: "dataset '\(name)' declares \(shape) values, more than the file holds")
+            }
             var values = [Element](repeating: zero, count: count)
             let status = values.withUnsafeMutableBytes {
                 H5Dread(dataset, memoryType, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress)

@@ -38,6 +38,16 @@ func temporaryDirectory() throws -> String {
         }
     }
 
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): a 2 KB file declaring a billion values had them allocated
+    /// (gigabytes) before HDF5 found nothing to read.
+    @Test func hdf5DatasetsDeclaringMoreThanTheFileHoldsAreRejected() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-values-beyond-file.h5").path
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("more than the file holds")
+        }
+    }
+
     @Test func badHDF5DatasetsAreRejected() throws {
         let directory = try temporaryDirectory()
         let cases: [(String, [(name: String, shape: [Int], values: HDF5.Values)])] = [
