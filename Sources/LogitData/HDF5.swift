@@ -189,6 +189,15 @@ public enum HDF5 {
             guard count / 1100 <= fileSize else {
                 throw Failure(description: "dataset '\(name)' declares \(shape) values, more than the file holds")
             }
+            // Only numbers of at most 16 bytes: libhdf5 sizes its conversion buffer by the stored type, so a few
+            // kilobytes declaring gigabyte-sized values took gigabytes before the read failed.
+            let storedType = H5Dget_type(dataset)
+            guard storedType >= 0 else { throw Failure(description: "dataset '\(name)' has no readable type") }
+            defer { H5Tclose(storedType) }
+            let typeClass = H5Tget_class(storedType)
+            guard typeClass == H5T_INTEGER || typeClass == H5T_FLOAT, H5Tget_size(storedType) <= 16 else {
+                throw Failure(description: "dataset '\(name)' is not numeric")
+            }
             var values = [Element](repeating: zero, count: count)
             let status = values.withUnsafeMutableBytes {
                 H5Dread(dataset, memoryType, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress)
