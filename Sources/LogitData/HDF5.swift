@@ -198,6 +198,14 @@ public enum HDF5 {
             guard typeClass == H5T_INTEGER || typeClass == H5T_FLOAT, H5Tget_size(storedType) <= 16 else {
                 throw Failure(description: "dataset '\(name)' is not numeric")
             }
+            // Unchunked storage must hold every value exactly: libhdf5 1.10 copied to address 0 reading a damaged
+            // file whose storage did not match its shape.
+            let properties = H5Dget_create_plist(dataset)
+            defer { H5Pclose(properties) }
+            if properties >= 0, H5Pget_layout(properties) != H5D_CHUNKED,
+               H5Dget_storage_size(dataset) != hsize_t(count) * hsize_t(H5Tget_size(storedType)) {
+                throw Failure(description: "dataset '\(name)' stores \(H5Dget_storage_size(dataset)) bytes for \(shape) values")
+            }
             var values = [Element](repeating: zero, count: count)
             let status = values.withUnsafeMutableBytes {
                 H5Dread(dataset, memoryType, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress)

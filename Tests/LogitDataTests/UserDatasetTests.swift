@@ -60,6 +60,16 @@ func temporaryDirectory() throws -> String {
         #expect(started.duration(to: .now) < .seconds(3))
     }
 
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): libhdf5 wrote to address 0 (a segmentation fault) reading
+    /// a dataset whose compact storage did not match its shape.
+    @Test func hdf5DatasetsWhoseStorageDoesNotMatchTheirShapeAreRejected() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-compact-storage-mismatch.h5").path
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("bytes for")
+        }
+    }
+
     @Test func badHDF5DatasetsAreRejected() throws {
         let directory = try temporaryDirectory()
         let cases: [(String, [(name: String, shape: [Int], values: HDF5.Values)])] = [
