@@ -175,9 +175,37 @@ public enum HDF5 {
             guard (0...2).contains(rank) else { throw Failure(description: "dataset '\(name)' has \(rank) dimensions") }
             var dimensions = [hsize_t](repeating: 0, count: max(rank, 1))
             H5Sget_simple_extent_dims(space, &dimensions, nil)
-            let shape = rank == 0 ? [] : dimensions.map(Int.init)
-            let count = shape.reduce(1, *)
-            guard count <= 1 << 30 else { throw Failure(description: "dataset '\(name)' is too large") }
+            // Sizes come from the file: checked, since converting or multiplying them unchecked trapped.
+            let limit = 1 << 30
+            let shape = rank == 0 ? [] : dimensions.map { Int(exactly: $0) ?? limit + 1 }
+            let count = shape.reduce(1) { count, size in
+                let (product, overflow) = count.multipliedReportingOverflow(by: size)
+                return overflow ? limit + 1 : product
+            }
+            guard count <= limit else { throw Failure(description: "dataset '\(name)' is too large") }
+            // Nor more values than the file can hold: deflate packs at most about 1,032 bytes into one, so a file
+            // of a few kilobytes that declares a billion values is refused before they are allocated.
+            let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            guard count / 1100 <= fileSize else {
+                throw Failure(description: "dataset '\(name)' declares \(shape) values, more than the file holds")
+            }
+            // Only numbers of at most 16 bytes: libhdf5 sizes its conversion buffer by the stored type, so a few
+            // kilobytes declaring gigabyte-sized values took gigabytes before the read failed.
+            let storedType = H5Dget_type(dataset)
+            guard storedType >= 0 else { throw Failure(description: "dataset '\(name)' has no readable type") }
+            defer { H5Tclose(storedType) }
+            let typeClass = H5Tget_class(storedType)
+            guard typeClass == H5T_INTEGER || typeClass == H5T_FLOAT, H5Tget_size(storedType) <= 16 else {
+                throw Failure(description: "dataset '\(name)' is not numeric")
+            }
+            // Unchunked storage must hold every value exactly: libhdf5 1.10 copied to address 0 reading a damaged
+            // file whose storage did not match its shape.
+            let properties = H5Dget_create_plist(dataset)
+            defer { H5Pclose(properties) }
+            if properties >= 0, H5Pget_layout(properties) != H5D_CHUNKED,
+               H5Dget_storage_size(dataset) != hsize_t(count) * hsize_t(H5Tget_size(storedType)) {
+                throw Failure(description: "dataset '\(name)' stores \(H5Dget_storage_size(dataset)) bytes for \(shape) values")
+            }
             var values = [Element](repeating: zero, count: count)
             let status = values.withUnsafeMutableBytes {
                 H5Dread(dataset, memoryType, hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress)

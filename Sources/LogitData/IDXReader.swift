@@ -28,7 +28,13 @@ public struct IDXArray: Sendable {
             throw DataFileError.corrupt(path: path, reason: "the header is truncated")
         }
         let dimensions = (0..<dimensionCount).map { Int(bigEndianUInt32(at: 4 + 4 * $0)) }
-        let expectedLength = dimensions.reduce(1, *)
+        // Sizes whose product overflows announce more than any file holds (multiplied unchecked, they trapped).
+        let product = dimensions.reduce(Optional(1)) { product, size in
+            product.flatMap { $0.multipliedReportingOverflow(by: size) }.flatMap { $0.overflow ? nil : $0.partialValue }
+        }
+        guard let expectedLength = product else {
+            throw DataFileError.corrupt(path: path, reason: "the header \(dimensions) announces more data than a file holds")
+        }
         let actualLength = bytes.count - headerLength
         guard actualLength == expectedLength else {
             throw DataFileError.corrupt(

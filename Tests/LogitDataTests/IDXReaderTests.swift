@@ -88,6 +88,14 @@ func idxLabels(_ labels: [UInt8], claimedCount: UInt32? = nil) -> [UInt8] {
         }
     }
 
+    /// Found by the idx fuzz target (Fuzz/): sizes whose product overflows stopped the process.
+    @Test func sizesWhoseProductOverflowsAreAnError() throws {
+        let bytes: [UInt8] = [0, 0, 8, 3] + [UInt8](repeating: 0xFF, count: 12) + [1, 2, 3]
+        #expect {
+            try IDXArray(bytes: bytes, path: "images", expectedDimensions: 3)
+        } throws: { String(describing: $0).contains("announces") }
+    }
+
     @Test func imagesWithLabelsOfAnotherCountAreRejected() throws {
         let directory = try temporaryFile("x", []).split(separator: "/").dropLast().joined(separator: "/")
         let images: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 10, 20]

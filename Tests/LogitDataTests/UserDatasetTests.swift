@@ -27,6 +27,49 @@ func temporaryDirectory() throws -> String {
         #expect(data.defaultTask == .binary(positive: [1]))
     }
 
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): a dataset whose sizes overflow when converted or multiplied
+    /// stopped the process, for data set uploads and model imports alike.
+    @Test func hdf5DatasetsOfOverflowingSizesAreRejected() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-dimensions-overflow.h5").path
+        #expect(HDF5.isHDF5(path: path))
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("too large")
+        }
+    }
+
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): a 2 KB file declaring a billion values had them allocated
+    /// (gigabytes) before HDF5 found nothing to read.
+    @Test func hdf5DatasetsDeclaringMoreThanTheFileHoldsAreRejected() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-values-beyond-file.h5").path
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("more than the file holds")
+        }
+    }
+
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): 3 KB declaring values of gigabytes each made libhdf5 take
+    /// 4 GB and 10 seconds before the read failed; the stored type is checked first now.
+    @Test func hdf5DatasetsOfHugeValueTypesAreRejectedAtOnce() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-huge-value-type.h5").path
+        let started = ContinuousClock.now
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("not numeric")
+        }
+        #expect(started.duration(to: .now) < .seconds(3))
+    }
+
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): libhdf5 wrote to address 0 (a segmentation fault) reading
+    /// a dataset whose compact storage did not match its shape.
+    @Test func hdf5DatasetsWhoseStorageDoesNotMatchTheirShapeAreRejected() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-compact-storage-mismatch.h5").path
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("bytes for")
+        }
+    }
+
     @Test func badHDF5DatasetsAreRejected() throws {
         let directory = try temporaryDirectory()
         let cases: [(String, [(name: String, shape: [Int], values: HDF5.Values)])] = [

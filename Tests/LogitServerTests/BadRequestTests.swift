@@ -10,6 +10,8 @@ import Testing
 @Suite struct BadRequestTests {
     static let badPredictions: [(body: String, status: Int, code: String)] = [
         (#"{"pixels": [1, 2, 3]}"#, 400, "WRONG_INPUT_SIZE"),
+        // A number too long for the fast path's reader once stopped the process (Fuzz/, docs/reliability.md).
+        (#"{"pixels": [99999999999999999999]}"#, 400, "WRONG_INPUT_SIZE"),
         (#"{"pixels": [\#(Array(repeating: "300", count: 784).joined(separator: ","))]}"#, 400, "VALUE_OUT_OF_RANGE"),
         (#"{"pixels": [\#(Array(repeating: "-1", count: 784).joined(separator: ","))]}"#, 400, "VALUE_OUT_OF_RANGE"),
         (#"{"pixels": [\#(Array(repeating: "1e999", count: 784).joined(separator: ","))]}"#, 400, "INVALID_JSON"),

@@ -47,6 +47,16 @@ import Testing
         #expect(parse(body) == nil)
     }
 
+    /// Found by the pixel-body fuzz target (Fuzz/): a number of 20 or more digits overflowed while it was read,
+    /// which stopped the process on a single request.
+    @Test(arguments: [
+        #"{"pixels":[99999999999999999999]}"#, #"{"pixels":[1,"# + String(repeating: "1", count: 80) + "]}",
+        #"{"pixels":[1],"version":123456789012345678901234}"#, #"{"pixels":[0000000000000000000000001]}"#,
+    ])
+    func longNumbersAreLeftToTheFullDecoder(body: String) {
+        #expect(parse(body) == nil)
+    }
+
     @Test func invalidUTF8InANameIsLeftToTheFullDecoder() {
         let bytes = Array(#"{"model":""#.utf8) + [0xC3, 0x28] + Array(#"","pixels":[1]}"#.utf8)
         #expect(bytes.withUnsafeBytes(PixelBody.parse) == nil)

@@ -10,8 +10,8 @@ import LogitStore
 /// which accepts every valid body and words every error, so the two paths cannot disagree on what is valid.
 package struct PixelBody: Equatable {
     package var pixels: [Float]
-    var model: String?
-    var version: VersionReference?
+    package var model: String?
+    package var version: VersionReference?
 
     package static func parse(_ bytes: UnsafeRawBufferPointer) -> PixelBody? {
         var reader = Reader(bytes: bytes)
@@ -80,6 +80,8 @@ package struct PixelBody: Equatable {
             let start = index
             var value = 0
             while index < bytes.count, case let digit = bytes[index], digit >= 0x30, digit <= 0x39 {
+                // A tenth digit is declined at once: twenty would overflow `value` (a trap, found by Fuzz/).
+                if index - start == 9 { return nil }
                 value = value * 10 + Int(digit - 0x30)
                 index += 1
             }
