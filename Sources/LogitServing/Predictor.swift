@@ -79,6 +79,33 @@ public struct Predictor: Sendable {
         return predictions
     }
 
+    /// `rowCount` rows of `values.count / rowCount` values, one after another (a decoded batch, no array per row):
+    /// every row is checked before any is scored, so a bad row anywhere changes nothing. `body` gets the predicted
+    /// class of each row and their probabilities, `classCount` per row (valid only during the call).
+    public func predict<Result>(
+        rows values: UnsafeBufferPointer<Float>, rowCount: Int, field: (Int) -> String,
+        _ body: (_ best: UnsafeBufferPointer<Int>, _ probabilities: UnsafeBufferPointer<Float>) throws -> Result
+    ) throws -> Result {
+        let width = values.count / rowCount
+        func row(_ index: Int) -> UnsafeBufferPointer<Float> {
+            UnsafeBufferPointer(rebasing: values[index * width..<(index + 1) * width])
+        }
+        for index in 0..<rowCount { try check(row(index), field: field(index)) }
+        let best = UnsafeMutableBufferPointer<Int>.allocate(capacity: rowCount)
+        defer { best.deallocate() }
+        let probabilities = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowCount * classCount)
+        defer { probabilities.deallocate() }
+        try withUnsafeTemporaryAllocation(of: Float.self, capacity: featureCount) { input in
+            for index in 0..<rowCount {
+                transform.apply(row(index), into: input.baseAddress!)
+                let out = probabilities.baseAddress! + index * classCount
+                model.probabilities(input: input.baseAddress!, into: out)
+                best[index] = try Self.best(UnsafeBufferPointer(start: out, count: classCount))
+            }
+        }
+        return try body(UnsafeBufferPointer(best), UnsafeBufferPointer(probabilities))
+    }
+
     /// The predicted class index of each of `rows` of a data set's raw matrix (rows the data set has already
     /// checked), for pictures and evaluation.
     public func predictedClasses(matrix: FeatureMatrix, rows: [Int32]) -> [Int] {

@@ -45,8 +45,11 @@ import Testing
             let deep = #"{"pixels":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
             #expect(try await client.request(.post, "/predict", deep).status == .badRequest)
             #expect(try await client.request(.get, "/healthz/live").status == .ok)
-            let tooLarge = try await client.request(.post, "/predict", String(repeating: " ", count: 2 << 20) + "{}")
+            let predictLimit = AppConfiguration().maxPredictBodyBytes
+            let tooLarge = try await client.request(.post, "/predict", String(repeating: " ", count: predictLimit) + "{}")
             #expect(tooLarge.status == .contentTooLarge)
+            let tooLargeToTrain = try await client.request(.post, "/train", String(repeating: " ", count: 2 << 20) + "{}")
+            #expect(tooLargeToTrain.status == .contentTooLarge)
             let wrongType = try await client.execute(
                 uri: "/predict", method: .post, headers: [.contentType: "text/plain"],
                 body: ByteBuffer(string: try examplePixels(7))) { $0 }

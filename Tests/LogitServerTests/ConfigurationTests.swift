@@ -71,4 +71,20 @@ import Testing
         let debug = try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_LOG_LEVEL": "debug"])
         #expect(debug.logLevel == .debug)
     }
+
+    /// The prediction routes' body limit must hold a JSON batch of `max_batch_instances` images: the two limits are
+    /// checked against each other at start-up, not found to disagree by a client's 413.
+    @Test func thePredictionBodyLimitFitsTheBatchLimit() async throws {
+        let defaults = AppConfiguration()
+        #expect(defaults.maxPredictBodyBytes >= defaults.maxBatchInstances * AppConfiguration.jsonImageRowBytes)
+        let error = await #expect(throws: AppConfiguration.InvalidConfiguration.self) {
+            try await AppConfiguration.load(file: "/nonexistent.json",
+                                            environment: ["LOGIT_MAX_BATCH_INSTANCES": "20000"])
+        }
+        #expect(error?.description.contains("max_predict_body_bytes") == true)
+        let raised = try await AppConfiguration.load(file: "/nonexistent.json", environment: [
+            "LOGIT_MAX_BATCH_INSTANCES": "20000", "LOGIT_MAX_PREDICT_BODY_BYTES": "\(20_000 * 3_138)",
+        ])
+        #expect(raised.maxPredictBodyBytes == 62_760_000)
+    }
 }

@@ -34,8 +34,13 @@ public struct AppConfiguration: Sendable {
     /// Train the default model in the background when the database has no model and no job yet.
     public var trainOnFirstRun = true
     public var maxEpochs = 1000
-    /// Largest request body other than uploads (`/predict`, `/train`, `/v2/.../infer`, aliases), in bytes.
+    /// Largest request body of `/train` and alias requests, in bytes.
     public var maxBodyBytes = 1 << 20
+    /// Largest body of the prediction routes (both `/predict` and `/v2/.../infer`), in bytes: room for a JSON batch
+    /// of `maxBatchInstances` MNIST images.
+    public var maxPredictBodyBytes = 32 << 20
+    /// Bytes of the largest JSON row of an MNIST image: 784 three-digit pixels with their commas and brackets.
+    public static let jsonImageRowBytes = 784 * 4 + 2
     /// Largest upload, in bytes: a data set (`POST /datasets`) or a model file (`POST /models/import`).
     public var maxUploadBytes = 64 << 20
     /// Images (rows) per prediction request: both `/predict` routes and `/v2/.../infer`.
@@ -95,6 +100,7 @@ public struct AppConfiguration: Sendable {
         configuration.trainOnFirstRun = reader.bool(forKey: "train_on_first_run", default: configuration.trainOnFirstRun)
         configuration.maxEpochs = reader.int(forKey: "max_epochs", default: configuration.maxEpochs)
         configuration.maxBodyBytes = reader.int(forKey: "max_body_bytes", default: configuration.maxBodyBytes)
+        configuration.maxPredictBodyBytes = reader.int(forKey: "max_predict_body_bytes", default: configuration.maxPredictBodyBytes)
         configuration.maxUploadBytes = reader.int(forKey: "max_upload_bytes", default: configuration.maxUploadBytes)
         configuration.maxBatchInstances = reader.int(forKey: "max_batch_instances", default: configuration.maxBatchInstances)
         configuration.apiKeys = reader.stringArray(forKey: "api_keys", isSecret: true, default: [])
@@ -130,6 +136,9 @@ public struct AppConfiguration: Sendable {
         try check(maxEpochs >= 1, "max_epochs must be at least 1")
         try check(maxBodyBytes >= 4096, "max_body_bytes must be at least 4096")
         try check(maxBatchInstances >= 1, "max_batch_instances must be at least 1")
+        let batchBytes = maxBatchInstances.multipliedReportingOverflow(by: Self.jsonImageRowBytes)
+        try check(!batchBytes.overflow && maxPredictBodyBytes >= max(4096, batchBytes.partialValue),
+                  "max_predict_body_bytes must be at least 4096 and hold a JSON batch of max_batch_instances MNIST images (\(Self.jsonImageRowBytes) bytes each): raise it or lower max_batch_instances")
         try check(maxQueuedJobs >= 1, "max_queued_jobs must be at least 1")
         try check(maxWorkPerJob >= 1, "max_work_per_job must be at least 1")
         try check(shutdownGraceSeconds >= 1, "shutdown_grace_seconds must be at least 1")

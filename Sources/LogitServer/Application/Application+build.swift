@@ -80,11 +80,12 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let models = ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
                                   maxUploadBytes: configuration.maxUploadBytes)
     let images = ImagesController(store: services.store, datasets: services.datasets)
-    let predictions = PredictController(cache: services.cache, metrics: services.metrics, maxBodyBytes: limit,
+    let predictions = PredictController(cache: services.cache, metrics: services.metrics,
+                                        maxBodyBytes: configuration.maxPredictBodyBytes,
                                         maxBatchInstances: configuration.maxBatchInstances)
     let inferenceProtocol = InferenceProtocolController(
         store: services.store, cache: services.cache, predictions: predictions, draining: services.draining,
-        maxBodyBytes: limit)
+        maxBodyBytes: configuration.maxPredictBodyBytes)
     let datasets = DatasetsController(datasets: services.datasets, maxUploadBytes: configuration.maxUploadBytes)
     // Routes come after all the middleware: the router applies middleware only to routes added after it.
     router.addRoutes(metrics.endpoints, atPath: "/metrics")

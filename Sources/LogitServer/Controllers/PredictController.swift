@@ -25,6 +25,10 @@ struct PredictController {
             try Self.checkName(simple.model)
             return try predictOne(simple.pixels, with: try await cache.predictor(name: simple.model, reference: simple.version))
         }
+        if let batch = buffer.withUnsafeReadableBytes(InstancesBody.parse) {
+            try Self.checkName(batch.model)
+            return try predictBatch(batch, with: try await cache.predictor(name: batch.model, reference: batch.version))
+        }
         let body = try APICoding.decode(PredictRequest.self, from: buffer)
         try Self.checkName(body.model)
         let predictor = try await cache.predictor(name: body.model, reference: body.version)
@@ -37,6 +41,9 @@ struct PredictController {
         let buffer = try await APICoding.jsonBody(of: request, limit: maxBodyBytes)
         if let simple = buffer.withUnsafeReadableBytes(PixelBody.parse), simple.model == nil, simple.version == nil {
             return try predictOne(simple.pixels, with: try await cache.predictor(name: name, reference: reference))
+        }
+        if let batch = buffer.withUnsafeReadableBytes(InstancesBody.parse), batch.model == nil, batch.version == nil {
+            return try predictBatch(batch, with: try await cache.predictor(name: name, reference: reference))
         }
         let body = try APICoding.decode(PredictRequest.self, from: buffer)
         if body.model != nil || body.version != nil {
@@ -76,13 +83,32 @@ struct PredictController {
         return buffer
     }
 
+    /// A batch read by `InstancesBody`: the same checks, in the same order, as `answer` makes of a decoded one, and
+    /// the same JSON, written without an array per row or JSONEncoder's tree.
+    private func predictBatch(_ batch: InstancesBody, with predictor: Predictor) throws -> Response {
+        try checkBatchSize(batch.rowCount)
+        let metadata = predictor.metadata
+        let buffer = try batch.values.withUnsafeBufferPointer { values in
+            try predictor.predict(rows: values, rowCount: batch.rowCount, field: { "instances[\($0)]" }) { best, probabilities in
+                PredictionJSON.batch(model: metadata.name, version: metadata.version, classes: metadata.classes,
+                                     best: best, probabilities: probabilities)
+            }
+        }
+        metrics.predicted(model: metadata.name, version: metadata.version, count: batch.rowCount)
+        return Response(status: .ok, headers: [.contentType: Self.answerContentType], body: .init(byteBuffer: buffer))
+    }
+
+    private func checkBatchSize(_ count: Int) throws {
+        if count > maxBatchInstances {
+            throw APIError(.contentTooLarge, code: "BATCH_TOO_LARGE",
+                           "\(count) instances is more than the limit of \(maxBatchInstances) per request")
+        }
+    }
+
     /// Checks every row and classifies it, within `maxBatchInstances`. Shared with the Open Inference Protocol
     /// endpoint. `field` names a row in error messages.
     func predictions(for instances: [[Float]], field: (Int) -> String, with predictor: Predictor) throws -> [Prediction] {
-        if instances.count > maxBatchInstances {
-            throw APIError(.contentTooLarge, code: "BATCH_TOO_LARGE",
-                           "\(instances.count) instances is more than the limit of \(maxBatchInstances) per request")
-        }
+        try checkBatchSize(instances.count)
         let predictions = try predictor.predict(rows: instances, field: field)
         metrics.predicted(model: predictor.metadata.name, version: predictor.metadata.version, count: predictions.count)
         return predictions

@@ -8,11 +8,40 @@ package enum PredictionJSON {
                        probabilities: UnsafeBufferPointer<Float>) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(96 + name.utf8.count + 16 * probabilities.count)
+        writeHead(model: name, version: version, to: &buffer)
+        writePrediction(label: label, probabilities: probabilities, to: &buffer)
+        buffer.writeStaticString("]}")
+        return buffer
+    }
+
+    /// The answer to a batch: `best` class indices into `classes`, `classes.count` probabilities per row.
+    package static func batch(model name: String, version: Int, classes: [ClassLabel], best: UnsafeBufferPointer<Int>,
+                              probabilities: UnsafeBufferPointer<Float>) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(64 + name.utf8.count + best.count * (32 + 12 * classes.count))
+        writeHead(model: name, version: version, to: &buffer)
+        for (row, index) in best.enumerated() {
+            if row > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+            writePrediction(label: classes[index], probabilities: UnsafeBufferPointer(
+                rebasing: probabilities[row * classes.count..<(row + 1) * classes.count]), to: &buffer)
+        }
+        buffer.writeStaticString("]}")
+        return buffer
+    }
+
+    /// `{"model":{"name":...,"version":...},"predictions":[`
+    private static func writeHead(model name: String, version: Int, to buffer: inout ByteBuffer) {
         buffer.writeStaticString(#"{"model":{"name":"#)
         writeString(name, to: &buffer)
         buffer.writeStaticString(#","version":"#)
         buffer.writeString(String(version))
-        buffer.writeStaticString(#"},"predictions":[{"label":"#)
+        buffer.writeStaticString(#"},"predictions":["#)
+    }
+
+    /// `{"label":...,"probabilities":[...]}`
+    private static func writePrediction(label: ClassLabel, probabilities: UnsafeBufferPointer<Float>,
+                                        to buffer: inout ByteBuffer) {
+        buffer.writeStaticString(#"{"label":"#)
         switch label {
         case .integer(let value): buffer.writeString(String(value))
         case .name(let value): writeString(value, to: &buffer)
@@ -24,8 +53,7 @@ package enum PredictionJSON {
             let text = probability.description
             buffer.writeString(text.hasSuffix(".0") ? String(text.dropLast(2)) : text)
         }
-        buffer.writeStaticString("]}]}")
-        return buffer
+        buffer.writeStaticString("]}")
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped.
