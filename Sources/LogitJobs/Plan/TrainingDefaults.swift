@@ -52,7 +52,7 @@ public enum TrainingDefaults {
     /// parameters). Badly conditioned fits such as the unpenalised breast cancer one stop 0.038 from the optimum
     /// under the large-fit defaults; these reach it within 1e-3 in a few more iterations.
     public enum SmallFit {
-        public static let maxWork = 10_000_000
+        public static let maxWork = 1_000_000
         public static let tolerance = 1e-9
         public static let gradientTolerance = 1e-6
     }
