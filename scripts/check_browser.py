@@ -14,7 +14,11 @@ root, so it finds data/ and public/), then checks that:
   - a stroke drawn on the canvas with the mouse gives a prediction with ten probability bars;
   - real MNIST test digits re-rendered large, off centre, and re-sampled by the page's own
     mnist-preprocess.js are classified by /predict like the original digits;
-  - the page fits a 390 px wide screen, and the browser console has no errors.
+  - the page fits a 390 px wide screen, and the browser console has no errors;
+  - on a second service started with API keys (LOGIT_API_KEYS), training from the page without a key shows a
+    401 message pointing at the key field and creates no job; with the key typed in the header's field (kept in
+    sessionStorage, never localStorage, and still there after a reload) the page trains, sets and removes an
+    alias, and a wrong key is reported as refused.
 Screenshots: $LOGIT_SCREENSHOT (default /tmp/logit-page.png) and the same name with "-390" for the
 narrow screen. Prints "browser: N passed, M failed" and exits non-zero on any failure.
 Needs: selenium (scripts/requirements.txt); Debian chromium and chromium-driver (/usr/bin/chromedriver).
@@ -40,6 +44,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MNIST = ROOT / "data" / "mnist"
 MODEL_NAME = "browser-check"
+# The service with API keys: a key the page must send, and a small job (L-BFGS on 500 rows, about a second).
+API_KEY = "browser-check-key"
+KEYED_MODEL = "keyed-check"
+KEYED_FORM = {"train-name": KEYED_MODEL, "train-epochs": "5", "train-train-size": "500"}
 # A job long enough (300 curve points: 60 batches an epoch for 20 epochs, one point every 4 steps; a few seconds) to
 # watch points arrive while it runs.
 TRAINING_FORM = {
@@ -83,8 +91,10 @@ def free_port():
 class Server:
     """`logit serve` on a free port with a throw-away database; always stopped by stop()."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, environment=None):
         self.binary = str(Path(binary).resolve())
+        self.environment = {**os.environ, **(environment or {})}
+        self.api_key = (environment or {}).get("LOGIT_API_KEYS", "").split(",")[0] or None
         self.directory = Path(tempfile.mkdtemp(prefix="logit-browser-"))
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -96,7 +106,7 @@ class Server:
         self.process = subprocess.Popen(
             [self.binary, "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--database", str(self.directory / "logit.sqlite"), "--no-train-on-first-run"],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.environment,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -130,8 +140,10 @@ class Server:
 
     def request(self, method, path, body=None, timeout=30):
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(f"{self.base}{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        request = urllib.request.Request(f"{self.base}{path}", data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -250,6 +262,7 @@ class Check:
         self.console = ConsoleLog(driver)
         self.job_id = None
         self.version = None
+        self.keyed = None
 
     def page_loads(self):
         driver = self.driver
@@ -534,6 +547,88 @@ class Check:
         driver.set_window_size(1400, 1000)
         self.console.collect()
 
+    def keyed_service(self):
+        """The second service, with API keys; started on first use, stopped by main()."""
+        if self.keyed is None:
+            self.keyed = Server(self.server.binary, environment={"LOGIT_API_KEYS": f"{API_KEY},another-key"})
+            self.keyed.start()
+        return self.keyed
+
+    def stored_key(self):
+        """The page's key in sessionStorage, and every localStorage value (none may hold the key)."""
+        return js(self.driver, """
+            return {session: sessionStorage.getItem('logit.apiKey'),
+                    local: Object.keys(localStorage).map((k) => k + '=' + localStorage.getItem(k))};""")
+
+    def without_a_key_training_is_refused(self):
+        driver = self.driver
+        keyed = self.keyed_service()
+        driver.set_window_size(1400, 1000)
+        driver.get(f"{keyed.base}/")
+        wait(driver, 15, lambda d: len(Select(d.find_element(By.ID, "train-dataset")).options) >= 2,
+             "the data sets were not loaded into the form")
+        assert driver.find_element(By.ID, "api-key").get_attribute("value") == "", "the key field is not empty"
+        Select(driver.find_element(By.ID, "train-dataset")).select_by_value("mnist")
+        for element_id, value in KEYED_FORM.items():
+            set_value(driver, element_id, value)
+        click(driver, driver.find_element(By.ID, "train-submit"))
+        alert = wait(driver, 10, lambda d: (lambda a: a if a.is_displayed() and a.text else None)(d.find_element(By.ID, "train-error")),
+                     "no message after a refused POST /train")
+        assert "API key" in alert.text and "field" in alert.text, alert.text
+        marked = js(driver, "return document.getElementById('api-key').closest('.api-key').classList.contains('needs-key')")
+        assert marked, "the key field was not pointed out after the 401"
+        status, body = keyed.request("GET", "/jobs")
+        assert status == 200 and body["jobs"] == [], f"a job was created without a key: {body}"
+        self.console.collect(expected=[r"/train .*401"])
+
+    def with_the_key_the_page_trains_and_sets_aliases(self):
+        driver = self.driver
+        keyed = self.keyed_service()
+        set_value(driver, "api-key", API_KEY)
+        stored = self.stored_key()
+        assert stored["session"] == API_KEY, stored
+        assert not any(API_KEY in item for item in stored["local"]), f"the key is in localStorage: {stored['local']}"
+        assert not js(driver, "return document.querySelector('.api-key.needs-key')"), "the key field stayed marked"
+        click(driver, driver.find_element(By.ID, "train-submit"))
+        wait(driver, 15, lambda d: "queued" in d.find_element(By.ID, "train-status").text, "the form did not report a queued job")
+        assert driver.find_element(By.ID, "train-error").get_attribute("hidden") is not None, "the 401 message stayed"
+        status, body = keyed.request("GET", "/jobs")
+        assert status == 200 and len(body["jobs"]) == 1, body
+        job_id = body["jobs"][0]["id"]
+        deadline = time.monotonic() + 120
+        while True:
+            status, job = keyed.request("GET", f"/jobs/{job_id}")
+            if job.get("status") in ("succeeded", "failed", "cancelled") or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        assert job.get("status") == "succeeded", f"the keyed job ended as {job.get('status')}: {job.get('error')}"
+        # The key lasts for the tab's session: a reload keeps it.
+        driver.get(f"{keyed.base}/#models/{KEYED_MODEL}/1")
+        wait(driver, 15, lambda d: KEYED_MODEL in d.find_element(By.ID, "version-title").text, "the keyed version did not open")
+        assert driver.find_element(By.ID, "api-key").get_attribute("value") == API_KEY, "the key was lost on reload"
+        # A wrong key is refused, and said so.
+        set_value(driver, "api-key", "not-the-key")
+        set_value(driver, "alias-name", "keyed-alias")
+        click(driver, driver.find_element(By.CSS_SELECTOR, ".alias-form button[type=submit]"))
+        wait(driver, 10, lambda d: "refused the API key" in d.find_element(By.ID, "alias-status").text,
+             "a wrong key's 401 was not reported by the alias form")
+        status, body = keyed.request("GET", f"/models/{KEYED_MODEL}")
+        assert body["aliases"] == {}, body
+        # With the right key the alias is set, then removed.
+        set_value(driver, "api-key", API_KEY)
+        set_value(driver, "alias-name", "keyed-alias")
+        click(driver, driver.find_element(By.CSS_SELECTOR, ".alias-form button[type=submit]"))
+        wait(driver, 10, lambda d: "keyed-alias → v1" in d.find_element(By.ID, "version-detail").text, "the alias did not appear")
+        status, body = keyed.request("GET", f"/models/{KEYED_MODEL}")
+        assert status == 200 and body["aliases"] == {"keyed-alias": 1}, body
+        click(driver, driver.find_element(By.CSS_SELECTOR, 'button[aria-label="Remove alias keyed-alias"]'))
+        wait(driver, 10, lambda d: "keyed-alias → v1" not in d.find_element(By.ID, "version-detail").text, "the alias was not removed")
+        status, body = keyed.request("GET", f"/models/{KEYED_MODEL}")
+        assert body["aliases"] == {}, body
+        stored = self.stored_key()
+        assert stored["session"] == API_KEY and not any(API_KEY in item for item in stored["local"]), stored
+        self.console.collect(expected=[r"/aliases/keyed-alias .*401"])
+
     def console_has_no_errors(self):
         self.console.collect()
         assert not self.console.errors, "console errors:\n" + "\n".join(self.console.errors)
@@ -553,6 +648,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     passed = failed = 0
     driver = None
+    check = None
     try:
         server.start()
         driver = make_driver()
@@ -568,6 +664,10 @@ def main():
             ("re-rendered, re-sampled test digits are classified like the originals", check.resampled_digits_are_classified_the_same),
             ("the page fits a 390 px screen (screenshots saved)", check.fits_a_narrow_screen),
             ("a digit drawn by touch on a 390 px screen gets a prediction", check.touch_drawing_on_a_phone),
+            ("with API keys, training without a key shows the 401 message and creates nothing",
+             check.without_a_key_training_is_refused),
+            ("with the key typed in (sessionStorage only) the page trains and sets and removes an alias",
+             check.with_the_key_the_page_trains_and_sets_aliases),
             ("the browser console has no errors", check.console_has_no_errors),
         ]
         prerequisites_failed = False
@@ -600,6 +700,8 @@ def main():
             except WebDriverException:
                 pass
         server.stop()
+        if check is not None and check.keyed is not None:
+            check.keyed.stop()
     print(f"browser: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 

@@ -1,4 +1,7 @@
 // A thin client for the Logit HTTP API. Every call resolves to the parsed JSON body or throws ApiError.
+// Every request carries the tab's API key when one was typed (api-key.js): the service checks it only where
+// api_keys demands one, so it goes on reads too rather than the page keeping its own list of routes that change.
+import { apiKey, authorizationHeaders, unauthorizedMessage, UNAUTHORIZED_EVENT } from './api-key.js';
 
 /** An error answer from the service: {"error", "code", "details": [{"field", "message"}]}. */
 export class ApiError extends Error {
@@ -12,7 +15,8 @@ export class ApiError extends Error {
 }
 
 async function request(method, path, body) {
-  const init = { method, headers: { Accept: 'application/json' } };
+  const key = apiKey();
+  const init = { method, headers: { Accept: 'application/json', ...authorizationHeaders(key) } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -30,6 +34,11 @@ async function request(method, path, body) {
     parsed = text ? JSON.parse(text) : null;
   } catch {
     parsed = { error: text.slice(0, 200) };
+  }
+  if (response.status === 401) {
+    // The service's sentence names a header the page's user never sees: point at the key field instead.
+    globalThis.dispatchEvent?.(new Event(UNAUTHORIZED_EVENT));
+    throw new ApiError(401, { error: unauthorizedMessage(Boolean(key)), code: parsed?.code || 'UNAUTHORIZED' });
   }
   if (!response.ok) throw new ApiError(response.status, parsed);
   return parsed;

@@ -42,12 +42,15 @@ export class JobsPanel {
     clearTimeout(this.timer);
     try {
       this.jobs = await api.jobs();
-      byId('jobs-error').hidden = true;
+      // Only a failed load's message goes when loading works again; a refused cancel's stays.
+      if (this.loadFailed) byId('jobs-error').hidden = true;
+      this.loadFailed = false;
       this.render();
       const changed = this.jobs.filter((job) => this.lastStatus.get(job.id) !== job.status);
       for (const job of this.jobs) this.lastStatus.set(job.id, job.status);
       this.hooks.onUpdate?.(this.jobs, changed);
     } catch (error) {
+      this.loadFailed = true;
       byId('jobs-error').textContent = `Could not load jobs: ${error.message}`;
       byId('jobs-error').hidden = false;
     }
@@ -170,8 +173,15 @@ export class JobsPanel {
     try {
       await api.cancelJob(id);
     } catch (error) {
-      // 409: it finished meanwhile; the next refresh shows its final state.
+      // 409: it finished meanwhile; the next refresh shows its final state. A 401 needs the user's attention.
       button.title = error.message;
+      if (error.status === 401) {
+        byId('jobs-error').textContent = error.message;
+        byId('jobs-error').hidden = false;
+        button.disabled = false;
+        button.textContent = 'Cancel';
+        return;
+      }
     }
     this.refresh();
   }

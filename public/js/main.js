@@ -6,7 +6,10 @@ import { CurvesPanel } from './curves.js';
 import { ModelStore } from './models.js';
 import { Gallery } from './gallery.js';
 import { DrawPanel } from './draw.js';
+import { ApiKeyField } from './api-key.js';
+import { byId } from './dom.js';
 
+new ApiKeyField(byId('api-key'));
 const store = new ModelStore();
 const gallery = new Gallery(store, { onPlotVersion: (version) => curves.addVersion(version) });
 const curves = new CurvesPanel({ onRunsChanged: () => jobs.syncPlotted() });
