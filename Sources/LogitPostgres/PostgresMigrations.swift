@@ -85,6 +85,12 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // The listing summary of uploads (LogitData's DatasetSummary as JSON), so that GET /datasets reads no file.
+        // Rows already stored keep NULL: a summary needs the file read, which SQL cannot do; the data set registry
+        // fills each in the first time it lists it, once for every replica.
+        Migration(version: 2, name: "listing summaries of uploaded data sets", statements: [
+            "ALTER TABLE dataset ADD COLUMN summary text",
+        ]),
     ]
 
     /// Applies the migrations the database lacks; returns the names of all applied ones, in order.

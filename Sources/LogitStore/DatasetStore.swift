@@ -9,4 +9,7 @@ public protocol DatasetStore: Sendable {
     func datasetContents(name: String) async throws -> Data?
     /// Stores an uploaded data set; throws `StoreError.conflict` when the name is taken.
     func insertDataset(_ dataset: StoredDataset, contents: Data) async throws
+    /// Sets the summary of an uploaded data set (those stored before summaries were kept); no data set of that
+    /// name is not an error.
+    func setDatasetSummary(name: String, summary: String) async throws
 }

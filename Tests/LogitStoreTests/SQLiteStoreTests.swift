@@ -36,7 +36,7 @@ func sampleVersion(name: String = "digits", weights: [Float]? = nil) -> ModelVer
         let path = temporaryDatabasePath()
         do {
             let store = try SQLiteStore(path: path)
-            #expect(try store.appliedMigrations().count == 4)
+            #expect(try store.appliedMigrations().count == 5)
             _ = try await store.insertVersion(sampleVersion())
         }
         let reopened = try SQLiteStore(path: path)
@@ -45,10 +45,31 @@ func sampleVersion(name: String = "digits", weights: [Float]? = nil) -> ModelVer
             "v2: constant feature share and best epoch of versions",
             "v3: hidden layer of MLP versions",
             "v4: job leases and attempts, uploaded data sets",
+            "v5: listing summaries of uploaded data sets",
         ])
         #expect(try await reopened.version(name: "digits", number: 1) != nil)
         let journal = try await reopened.database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
+    }
+
+    /// An upload stored before v5 keeps its row and gets no summary (NULL): the registry fills it in when listing.
+    @Test func uploadsStoredBeforeSummariesSurviveTheMigration() async throws {
+        let path = temporaryDatabasePath()
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator.migrate(queue, upTo: "v4: job leases and attempts, uploaded data sets")
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO dataset (name, manifest, created_at, contents) VALUES (?, ?, ?, ?)",
+                               arguments: ["old", #"{"format":"csv"}"#, Date(), Data("1,0\n2,1\n".utf8)])
+            }
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.appliedMigrations().last == "v5: listing summaries of uploaded data sets")
+        #expect(try await store.storedDatasets().map(\.name) == ["old"])
+        #expect(try await store.storedDatasets().first?.summary == nil)
+        try await store.setDatasetSummary(name: "old", summary: #"{"features":1}"#)
+        #expect(try await store.storedDatasets().first?.summary == #"{"features":1}"#)
+        #expect(try await store.datasetContents(name: "old") == Data("1,0\n2,1\n".utf8))
     }
 
     @Test func versionsNumberPerNameAndAreNeverReused() async throws {

@@ -204,6 +204,27 @@ import Testing
         }
     }
 
+    /// A summary is stored with an upload, read back by every handle, and one stored without (before summaries
+    /// were kept) can be filled in later; filling in an unknown name changes nothing.
+    @Test(arguments: Backend.allCases) func uploadSummariesAreKeptAndFilledIn(backend: Backend) async throws {
+        try await backend.withStores { store, other in
+            let summary = #"{"classes":[0,1],"features":2,"train_rows":1}"#
+            try await store.insertDataset(
+                StoredDataset(name: "with", manifest: #"{"format":"csv"}"#, summary: summary, createdAt: Date()),
+                contents: Data("1,2,0\n".utf8))
+            try await store.insertDataset(StoredDataset(name: "without", manifest: #"{"format":"csv"}"#, createdAt: Date()),
+                                          contents: Data("1,2,1\n".utf8))
+            var listed = try await other.storedDatasets()
+            #expect(listed.map(\.name) == ["with", "without"])
+            #expect(listed.map(\.summary) == [summary, nil])
+            try await other.setDatasetSummary(name: "without", summary: #"{"features":2}"#)
+            try await other.setDatasetSummary(name: "none", summary: "{}")
+            listed = try await store.storedDatasets()
+            #expect(listed.map(\.summary) == [summary, #"{"features":2}"#])
+            #expect(listed.map(\.name) == ["with", "without"])
+        }
+    }
+
     @Test(arguments: Backend.allCases) func changesMadeThroughOneHandleAreHeardThroughTheOther(backend: Backend) async throws {
         try await backend.withStores { store, other in
             _ = try await store.insertVersion(sampleVersion())

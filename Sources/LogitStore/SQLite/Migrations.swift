@@ -86,6 +86,14 @@ enum Migrations {
                 t.column("contents", .blob).notNull()
             }
         }
+        // The listing summary of uploads (LogitData's DatasetSummary as JSON), so that GET /datasets reads no file.
+        // Rows already stored keep NULL: a summary needs the file read, which SQL cannot do; the data set registry
+        // fills each in the first time it lists it, once for every replica.
+        migrator.registerMigration("v5: listing summaries of uploaded data sets") { db in
+            try db.alter(table: "dataset") { t in
+                t.add(column: "summary", .text)
+            }
+        }
         return migrator
     }
 }
