@@ -14,16 +14,26 @@ public struct DatasetView: Codable, Sendable {
     public var defaultTask: ClassificationTask
     public var defaultPreprocess: PreprocessKind
 
-    public init(_ dataset: Dataset, description: String) {
-        name = dataset.name
+    public init(name: String, description: String, summary: DatasetSummary) {
+        self.name = name
         self.description = description
-        features = dataset.featureCount
-        trainRows = dataset.train.rowCount
-        testRows = dataset.test?.rowCount
-        classes = dataset.classes
-        imageShape = dataset.imageShape.map { [$0.height, $0.width] }
-        defaultTask = dataset.defaultTask
-        defaultPreprocess = dataset.defaultPreprocess
+        features = summary.features
+        trainRows = summary.trainRows
+        testRows = summary.testRows
+        classes = summary.classes
+        imageShape = summary.imageShape
+        defaultTask = summary.defaultTask
+        defaultPreprocess = summary.defaultPreprocess
+    }
+
+    /// A listed data set: what `GET /datasets` shows, without its rows.
+    public init(_ listing: DatasetListing) {
+        self.init(name: listing.name, description: listing.description, summary: listing.summary)
+    }
+
+    /// A loaded data set (the answer to an upload).
+    public init(_ dataset: Dataset, description: String) {
+        self.init(name: dataset.name, description: description, summary: DatasetSummary(dataset))
     }
 
     enum CodingKeys: String, CodingKey {

@@ -77,6 +77,30 @@ public enum IDXDatasetLoader {
                        imageShape: (shape[0], shape[1]), defaultPreprocess: .unit, unitDivisor: 255)
     }
 
+    /// The summary from the image files' headers and the label files (60 kB for MNIST's training set, against
+    /// 47 MB of pixels): counts, shape and classes without the pixels.
+    public static func summarize(directory: String) throws -> DatasetSummary {
+        func path(_ file: String) -> String { directory + "/" + file }
+        func pair(images: String, labels: String) throws -> (count: Int, shape: [Int], labels: [UInt8]) {
+            let dimensions = try IDXArray.dimensions(path: images, expectedDimensions: 3)
+            let labelArray = try IDXArray.read(path: labels, expectedDimensions: 1)
+            guard labelArray.dimensions[0] == dimensions[0] else {
+                throw DataFileError.corrupt(
+                    path: labels, reason: "\(labelArray.dimensions[0]) labels for \(dimensions[0]) images in \(images)")
+            }
+            return (dimensions[0], Array(dimensions[1...]), labelArray.values)
+        }
+        let train = try pair(images: path("train-images-idx3-ubyte.gz"), labels: path("train-labels-idx1-ubyte.gz"))
+        let test = try pair(images: path("t10k-images-idx3-ubyte.gz"), labels: path("t10k-labels-idx1-ubyte.gz"))
+        guard train.shape == test.shape else {
+            throw DataFileError.corrupt(path: directory, reason: "training images are \(train.shape), test images \(test.shape)")
+        }
+        return DatasetSummary(
+            features: train.shape[0] * train.shape[1], trainRows: train.count, testRows: test.count,
+            classes: Set(train.labels + test.labels).sorted().map(Int.init), imageShape: train.shape,
+            defaultTask: .multiclass, defaultPreprocess: .unit)
+    }
+
     static func loadPair(images: String, labels: String) throws -> (FeatureMatrix, [Int32], [Int]) {
         let imageArray = try IDXArray.read(path: images, expectedDimensions: 3)
         let labelArray = try IDXArray.read(path: labels, expectedDimensions: 1)

@@ -51,21 +51,39 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
         }
     }
 
+    /// The data set's summary without loading it, for the formats that allow it: IDX (headers and labels) and CSV
+    /// (a scan of the labels). nil for HDF5, whose summary comes from the store (uploads) or from loading it once.
+    public func summarize(directory: String) throws -> DatasetSummary? {
+        switch format {
+        case .idx:
+            return try IDXDatasetLoader.summarize(directory: directory)
+        case .csv:
+            let layout = try csvLayout(directory: directory)
+            return try CSVDatasetLoader.summarize(path: directory + "/" + layout.file, layout: layout.layout,
+                                                  defaultTask: defaultTask)
+        case .hdf5:
+            return nil
+        }
+    }
+
+    private func csvLayout(directory: String) throws -> (file: String, layout: CSVDatasetLoader.Layout) {
+        guard let file, let labelColumn else {
+            throw DataFileError.corrupt(path: directory + "/" + Self.fileName,
+                                        reason: "a CSV data set needs 'file' and 'label_column'")
+        }
+        return (file, CSVDatasetLoader.Layout(labelColumn: labelColumn, droppedColumns: Set(dropColumns ?? []),
+                                              hasHeader: header ?? false))
+    }
+
     /// Loads the data set this manifest describes.
     public func load(name: String, directory: String) throws -> Dataset {
         switch format {
         case .idx:
             return try IDXDatasetLoader.load(name: name, directory: directory)
         case .csv:
-            guard let file, let labelColumn else {
-                throw DataFileError.corrupt(path: directory + "/" + Self.fileName,
-                                            reason: "a CSV data set needs 'file' and 'label_column'")
-            }
-            return try CSVDatasetLoader.load(
-                name: name, path: directory + "/" + file,
-                layout: CSVDatasetLoader.Layout(labelColumn: labelColumn, droppedColumns: Set(dropColumns ?? []),
-                                                hasHeader: header ?? false),
-                defaultTask: defaultTask)
+            let layout = try csvLayout(directory: directory)
+            return try CSVDatasetLoader.load(name: name, path: directory + "/" + layout.file, layout: layout.layout,
+                                             defaultTask: defaultTask)
         case .hdf5:
             guard let file else {
                 throw DataFileError.corrupt(path: directory + "/" + Self.fileName, reason: "an HDF5 data set needs 'file'")

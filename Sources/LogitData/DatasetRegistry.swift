@@ -1,12 +1,14 @@
 import Foundation
 import LogitCore
 
-/// The data sets the service knows, loaded on first use and then held once in memory for every job.
+/// The data sets the service knows, loaded on first use and then held once in memory for every job, until they go
+/// unused for `idleLimit` (then the next use loads them again).
 ///
 /// Every folder of the data directory is a data set named after it: a folder with MNIST-named IDX files
 /// (`train-images-idx3-ubyte.gz`, ...) needs nothing more; any other has a `dataset.json` manifest saying how to read
 /// its CSV or HDF5 file. Debian's Fashion-MNIST package is picked up too. With `uploads`, uploaded data sets are
 /// also kept there (the shared database) and fetched into the data directory when another replica uploaded them.
+/// Listing them (`listing()`) loads none: see `DatasetSummary`.
 public final class DatasetRegistry: @unchecked Sendable {
     public struct Entry: Sendable {
         public let name: String
@@ -15,14 +17,49 @@ public final class DatasetRegistry: @unchecked Sendable {
         public let manifest: DatasetManifest
     }
 
+    /// A loaded data set and when it was last asked for.
+    private struct Held {
+        let dataset: Dataset
+        var lastUsed: ContinuousClock.Instant
+    }
+
     public let dataDirectory: String
     public let uploads: (any UploadedDatasets)?
+    /// How long a loaded data set may go unused before it is dropped from memory; nil keeps every one.
+    public let idleLimit: Duration?
     private let lock = NSLock()
-    private var loaded: [String: Dataset] = [:]
+    private var held: [String: Held] = [:]
+    private var loadCount = 0
+    /// Summaries of folders, by directory, with the state of the files they were read from.
+    private let summaryLock = NSLock()
+    private var folderSummaries: [String: (stamp: [String], summary: DatasetSummary)] = [:]
 
-    public init(dataDirectory: String, uploads: (any UploadedDatasets)? = nil) {
+    public init(dataDirectory: String, uploads: (any UploadedDatasets)? = nil, idleLimit: Duration? = nil) {
         self.dataDirectory = dataDirectory
         self.uploads = uploads
+        self.idleLimit = idleLimit
+    }
+
+    /// How many times a data set has been read from its files: what a test watches to see that listing loads
+    /// nothing and that an evicted data set is loaded again.
+    public var loads: Int { lock.withLock { loadCount } }
+
+    /// The data sets held in memory now.
+    public var loadedNames: [String] { lock.withLock { held.keys.sorted() } }
+
+    /// Drops the data sets unused for `idleLimit` by `now`; jobs still training on one keep their copy until they
+    /// end. Returns the names dropped.
+    @discardableResult
+    public func evictIdle(now: ContinuousClock.Instant = .now) -> [String] {
+        lock.withLock { evictIdleLocked(now: now) }
+    }
+
+    @discardableResult
+    private func evictIdleLocked(now: ContinuousClock.Instant) -> [String] {
+        guard let idleLimit else { return [] }
+        let idle = held.filter { now - $0.value.lastUsed >= idleLimit }.keys.sorted()
+        for name in idle { held[name] = nil }
+        return idle
     }
 
     static let systemFashionMNIST = "/usr/share/datasets/fashion-mnist"
@@ -81,16 +118,22 @@ public final class DatasetRegistry: @unchecked Sendable {
         }
     }
 
-    /// The named data set, loading it the first time (concurrent first calls load once).
+    /// The named data set, loading it the first time or after it was evicted (concurrent first calls load once).
     public func dataset(named name: String) throws -> Dataset {
         lock.lock()
         defer { lock.unlock() }
-        if let dataset = loaded[name] { return dataset }
+        let now = ContinuousClock.now
+        evictIdleLocked(now: now)
+        if let dataset = held[name]?.dataset {
+            held[name]?.lastUsed = now
+            return dataset
+        }
         guard let entry = entries.first(where: { $0.name == name }) else {
             throw LookupError.unknown(name: name, known: names)
         }
         let dataset = try entry.manifest.load(name: name, directory: entry.directory)
-        loaded[name] = dataset
+        loadCount += 1
+        held[name] = Held(dataset: dataset, lastUsed: .now)
         return dataset
     }
 
@@ -138,21 +181,39 @@ public final class DatasetRegistry: @unchecked Sendable {
             try? fileManager.removeItem(atPath: staging)
             throw error
         }
-        loaded[name] = dataset
+        loadCount += 1
+        held[name] = Held(dataset: dataset, lastUsed: .now)
     }
 
     /// Every data set's name: those of the data directory, then uploads kept elsewhere that it lacks.
     public func allNames() async throws -> [String] {
         let local = names
         guard let uploads else { return local }
-        return local + (try await uploads.manifests()).map(\.name).filter { !local.contains($0) }.sorted()
+        return local + (try await uploads.uploaded()).map(\.name).filter { !local.contains($0) }.sorted()
     }
 
-    /// The description of a data set `allNames()` lists.
-    public func description(of name: String) async throws -> String {
-        if let entry = entries.first(where: { $0.name == name }) { return entry.description }
-        let manifest = try await uploads?.manifests().first { $0.name == name }?.manifest
-        return manifest?.description ?? "uploaded \(manifest?.format.rawValue ?? "file")"
+    /// The summary of a folder's data set, read again only when its files change. nil when the format has no
+    /// cheap summary (HDF5).
+    func folderSummary(_ entry: Entry) throws -> DatasetSummary? {
+        let stamp = Self.stamp(directory: entry.directory)
+        if let known = summaryLock.withLock({ folderSummaries[entry.directory] }), known.stamp == stamp {
+            return known.summary
+        }
+        guard let summary = try entry.manifest.summarize(directory: entry.directory) else { return nil }
+        summaryLock.withLock { folderSummaries[entry.directory] = (stamp, summary) }
+        return summary
+    }
+
+    /// The name, size and modification time of each file of a folder: cheap to read, and different when a file is
+    /// replaced.
+    private static func stamp(directory: String) -> [String] {
+        let fileManager = FileManager.default
+        return ((try? fileManager.contentsOfDirectory(atPath: directory)) ?? []).sorted().map { file in
+            let attributes = try? fileManager.attributesOfItem(atPath: directory + "/" + file)
+            let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(file) \(size) \(modified)"
+        }
     }
 }
 
@@ -165,7 +226,7 @@ extension DatasetRegistry {
             return try await offload { try self.dataset(named: name) }
         } catch LookupError.unknown {
             guard Self.isValidName(name), let uploads, let contents = try await uploads.contents(of: name),
-                  let manifest = try await uploads.manifests().first(where: { $0.name == name })?.manifest
+                  let manifest = try await uploads.uploaded().first(where: { $0.name == name })?.manifest
             else { throw LookupError.unknown(name: name, known: try await allNames()) }
             return try await offload {
                 do {
@@ -182,13 +243,13 @@ extension DatasetRegistry {
     /// `add(name:file:manifest:)` off the caller's thread; with `uploads`, the upload is kept there too, before it
     /// is put in place (a name another replica took meanwhile is refused).
     public func adding(name: String, file: Data, manifest: DatasetManifest) async throws -> Dataset {
-        if let uploads, try await uploads.manifests().contains(where: { $0.name == name }) {
+        if let uploads, try await uploads.uploaded().contains(where: { $0.name == name }) {
             throw LookupError.exists(name: name)
         }
         let (staging, dataset) = try await offload { try self.stage(name: name, file: file, manifest: manifest) }
         if let uploads {
             do {
-                try await uploads.store(name: name, manifest: manifest, contents: file)
+                try await uploads.store(name: name, manifest: manifest, summary: DatasetSummary(dataset), contents: file)
             } catch {
                 try? FileManager.default.removeItem(atPath: staging)
                 throw error
@@ -196,5 +257,41 @@ extension DatasetRegistry {
         }
         try await offload { try self.place(name: name, staging: staging, dataset: dataset) }
         return dataset
+    }
+
+    /// Every data set with its description and summary, without loading any: folders are summarized from their
+    /// files' headers or labels, uploads by the summary stored with them. Two cases load once, and never again:
+    /// an HDF5 folder added by hand (no cheap summary; remembered while its files do not change), and an upload
+    /// stored before summaries were kept (its summary is then stored, for every replica).
+    public func listing() async throws -> [DatasetListing] {
+        let uploaded = try await uploads?.uploaded() ?? []
+        let local = entries
+        var listings: [DatasetListing] = []
+        for entry in local {
+            let upload = uploaded.first { $0.name == entry.name }
+            let summary: DatasetSummary
+            if let stored = upload?.summary {
+                summary = stored
+            } else if let read = try await offload({ try self.folderSummary(entry) }) {
+                summary = read
+            } else {
+                summary = DatasetSummary(try await loaded(entry.name))
+            }
+            if upload != nil, upload?.summary == nil { try await uploads?.storeSummary(summary, of: entry.name) }
+            listings.append(DatasetListing(name: entry.name, description: entry.description, summary: summary))
+        }
+        for upload in uploaded.sorted(by: { $0.name < $1.name }) where !local.contains(where: { $0.name == upload.name }) {
+            let summary: DatasetSummary
+            if let stored = upload.summary {
+                summary = stored
+            } else {
+                summary = DatasetSummary(try await loaded(upload.name))
+                try await uploads?.storeSummary(summary, of: upload.name)
+            }
+            listings.append(DatasetListing(
+                name: upload.name, description: upload.manifest.description ?? "uploaded \(upload.manifest.format.rawValue)",
+                summary: summary))
+        }
+        return listings
     }
 }

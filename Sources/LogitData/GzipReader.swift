@@ -41,6 +41,20 @@ public enum GzipReader {
         return output
     }
 
+    /// The first `count` bytes of the file, inflated (fewer when the data is shorter): a header, without inflating
+    /// the rest.
+    public static func readPrefix(path: String, count: Int) throws -> [UInt8] {
+        guard FileManager.default.fileExists(atPath: path) else { throw DataFileError.missing(path: path) }
+        guard let file = gzopen(path, "rb") else {
+            throw DataFileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { gzclose(file) }
+        var prefix = [UInt8](repeating: 0, count: count)
+        let read = prefix.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
+        if read < 0 { throw corruption(file, path: path) }
+        return Array(prefix[0..<Int(read)])
+    }
+
     private static func corruption(_ file: gzFile, path: String) -> DataFileError {
         var code: Int32 = 0
         let message = gzerror(file, &code).map { String(cString: $0) } ?? "unknown zlib error"

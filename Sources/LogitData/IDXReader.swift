@@ -46,6 +46,23 @@ public struct IDXArray: Sendable {
         self.values = Array(bytes[headerLength...])
     }
 
+    /// The dimensions a file's header announces, read without inflating its values (checked when it is loaded).
+    public static func dimensions(path: String, expectedDimensions: Int) throws -> [Int] {
+        let header = try GzipReader.readPrefix(path: path, count: 4 + 4 * expectedDimensions)
+        guard header.count == 4 + 4 * expectedDimensions else {
+            throw DataFileError.corrupt(path: path, reason: "the header is truncated")
+        }
+        func bigEndianUInt32(at offset: Int) -> UInt32 {
+            header[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        let magic = bigEndianUInt32(at: 0)
+        guard magic >> 8 == 0x08, Int(magic & 0xFF) == expectedDimensions else {
+            throw DataFileError.corrupt(
+                path: path, reason: "bad magic number 0x\(String(magic, radix: 16)) (expected unsigned-byte IDX data of \(expectedDimensions) dimensions)")
+        }
+        return (0..<expectedDimensions).map { Int(bigEndianUInt32(at: 4 + 4 * $0)) }
+    }
+
     public static func read(path: String, expectedDimensions: Int) throws -> IDXArray {
         try IDXArray(bytes: GzipReader.read(path: path), path: path, expectedDimensions: expectedDimensions)
     }

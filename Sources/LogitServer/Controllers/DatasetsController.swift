@@ -20,11 +20,8 @@ struct DatasetsController {
     @Sendable func list(request: Request, context: AppRequestContext) async throws
         -> JSONResponse<DatasetListView>
     {
-        var views: [DatasetView] = []
-        for name in try await datasets.allNames() {
-            views.append(DatasetView(try await datasets.loaded(name), description: try await datasets.description(of: name)))
-        }
-        return JSONResponse(DatasetListView(datasets: views))
+        // From the data sets' summaries: listing loads none of them (a job or a picture does, when it uses one).
+        JSONResponse(DatasetListView(datasets: try await datasets.listing().map(DatasetView.init)))
     }
 
     /// The body is the file itself; the query says how to read it:
