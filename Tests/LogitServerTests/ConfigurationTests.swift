@@ -63,6 +63,21 @@ import Testing
         #expect(AppConfiguration().trainingNice == 10)
     }
 
+    /// Loaded data sets are evicted after `dataset_idle_seconds` unused; 0 keeps them, and a negative or endless
+    /// time is refused at start-up.
+    @Test func theDatasetIdleTimeIsValidated() async throws {
+        for bad in ["-1", "inf", "nan"] {
+            await #expect(throws: AppConfiguration.InvalidConfiguration.self, "\(bad)") {
+                try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_DATASET_IDLE_SECONDS": bad])
+            }
+        }
+        let never = try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_DATASET_IDLE_SECONDS": "0"])
+        #expect(never.datasetIdleLimit == nil)
+        let short = try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_DATASET_IDLE_SECONDS": "1.5"])
+        #expect(short.datasetIdleLimit == .milliseconds(1500))
+        #expect(AppConfiguration().datasetIdleLimit == .seconds(600))
+    }
+
     @Test func anUnknownLogLevelIsRefusedNotIgnored() async throws {
         let error = await #expect(throws: AppConfiguration.InvalidConfiguration.self) {
             try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_LOG_LEVEL": "verbose"])

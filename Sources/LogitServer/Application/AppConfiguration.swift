@@ -50,6 +50,9 @@ public struct AppConfiguration: Sendable {
     public var apiKeys: [String] = []
     /// Require a key for reads and predictions too.
     public var protectReads = false
+    /// Seconds a loaded data set may go unused before it is dropped from memory (the next job or picture that needs
+    /// it loads it again; MNIST in under a second); 0 keeps loaded data sets for the life of the process.
+    public var datasetIdleSeconds = 600.0
     /// Origins allowed to call the API from a browser ("*" for any).
     public var corsAllowedOrigins: [String] = []
     /// Jobs that may wait in the queue; more get 429.
@@ -105,6 +108,7 @@ public struct AppConfiguration: Sendable {
         configuration.maxBatchInstances = reader.int(forKey: "max_batch_instances", default: configuration.maxBatchInstances)
         configuration.apiKeys = reader.stringArray(forKey: "api_keys", isSecret: true, default: [])
         configuration.protectReads = reader.bool(forKey: "protect_reads", default: configuration.protectReads)
+        configuration.datasetIdleSeconds = reader.double(forKey: "dataset_idle_seconds", default: configuration.datasetIdleSeconds)
         configuration.corsAllowedOrigins = reader.stringArray(forKey: "cors_allowed_origins", default: [])
         configuration.maxQueuedJobs = reader.int(forKey: "max_queued_jobs", default: configuration.maxQueuedJobs)
         configuration.maxWorkPerJob = reader.int(forKey: "max_work_per_job", default: configuration.maxWorkPerJob)
@@ -120,6 +124,11 @@ public struct AppConfiguration: Sendable {
     }
 
     public var trainingLimits: TrainingLimits { TrainingLimits(maxEpochs: maxEpochs, maxWork: maxWorkPerJob) }
+
+    /// `dataset_idle_seconds` as the data set registry takes it: nil (0) keeps every loaded data set.
+    public var datasetIdleLimit: Duration? {
+        datasetIdleSeconds > 0 ? .milliseconds(Int64((datasetIdleSeconds * 1000).rounded(.up))) : nil
+    }
 
     public struct InvalidConfiguration: Error, CustomStringConvertible {
         public let description: String
@@ -145,6 +154,8 @@ public struct AppConfiguration: Sendable {
         try check(!replicaId.isEmpty, "replica_id must not be empty")
         try check(jobLeaseSeconds >= 0.3, "job_lease_seconds must be at least 0.3")
         try check(maxAttempts >= 1, "max_attempts must be at least 1")
+        try check(datasetIdleSeconds.isFinite && datasetIdleSeconds >= 0,
+                  "dataset_idle_seconds must be 0 (never evict) or a number of seconds")
         if PostgresURL.isPostgres(database) {
             do { _ = try PostgresURL(database) } catch { try check(false, "database: \(error)") }
         }

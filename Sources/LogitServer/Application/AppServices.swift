@@ -24,14 +24,15 @@ struct AppServices {
 
 /// Opens the store and data sets and makes the job scheduler; nothing reads the database until `start(_:)`.
 /// `datasets`, when given, is a registry of `configuration.dataDirectory` already in use, whose loaded data sets
-/// are shared (tests build many services over the same data).
+/// are shared (tests build many services over the same data); it keeps its own idle limit.
 func makeServices(_ configuration: AppConfiguration, logger: Logger, metrics: ServiceMetrics,
                   datasets: DatasetRegistry? = nil) throws -> AppServices {
     let store = try openStore(configuration.database, logger: logger)
     precondition(datasets.map { $0.dataDirectory == configuration.dataDirectory } ?? true,
                  "the shared data set registry must read the configured data directory")
     let datasets = datasets ?? DatasetRegistry(dataDirectory: configuration.dataDirectory,
-                                               uploads: StoredUploads(store: store))
+                                               uploads: StoredUploads(store: store),
+                                               idleLimit: configuration.datasetIdleLimit)
     let scheduler = JobScheduler(
         store: store, runner: TrainingRunner(datasets: datasets, threads: configuration.trainingThreads,
                                              nice: configuration.trainingNice),

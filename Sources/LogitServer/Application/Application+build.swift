@@ -36,6 +36,7 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     // Services stop in the reverse order: the server, then the jobs (which still write), then the database.
     if let postgres = services.store as? PostgresStore { app.addServices(postgres) }
     app.addServices(ModelCacheInvalidation(cache: services.cache, changes: services.store.changes))
+    app.addServices(DatasetEviction(datasets: services.datasets))
     app.addServices(JobShutdownService(scheduler: services.scheduler, draining: services.draining))
     app.beforeServerStarts { try await services.start() }
     return app
