@@ -26,19 +26,10 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             try await store.prepare()
             try await body(store, store)
         case .postgres:
-            guard let base = ProcessInfo.processInfo.environment[Self.postgresURLVariable] else {
-                Issue.record("\(Self.postgresURLVariable) is not set: run the tests with make test, which starts a throwaway PostgreSQL")
-                return
-            }
-            let logger = Logger(label: "contract")
-            let name = "logit_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            try await Self.administer(base, "CREATE DATABASE \(name)")
-            var components = try #require(URLComponents(string: base))
-            components.path = "/" + name
-            let url = try PostgresURL(try #require(components.string))
-            let first = PostgresStore(url: url, logger: logger)
-            let second = PostgresStore(url: url, logger: logger)
-            do {
+            try await Self.withNewPostgresDatabase { url in
+                let logger = Logger(label: "contract")
+                let first = PostgresStore(url: url, logger: logger)
+                let second = PostgresStore(url: url, logger: logger)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await first.run() }
                     group.addTask { await second.run() }
@@ -47,12 +38,27 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
                     try await second.prepare()
                     try await body(first, second)
                 }
-            } catch {
-                try? await Self.administer(base, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-                throw error
             }
-            try await Self.administer(base, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         }
+    }
+
+    /// Runs `body` with a new, empty database on the test server (no schema yet), dropped afterwards.
+    static func withNewPostgresDatabase(_ body: @Sendable (PostgresURL) async throws -> Void) async throws {
+        guard let base = ProcessInfo.processInfo.environment[Self.postgresURLVariable] else {
+            Issue.record("\(Self.postgresURLVariable) is not set: run the tests with make test, which starts a throwaway PostgreSQL")
+            return
+        }
+        let name = "logit_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await Self.administer(base, "CREATE DATABASE \(name)")
+        do {
+            var components = try #require(URLComponents(string: base))
+            components.path = "/" + name
+            try await body(try PostgresURL(try #require(components.string)))
+        } catch {
+            try? await Self.administer(base, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            throw error
+        }
+        try await Self.administer(base, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
     /// Runs one statement on the server's own database (a client runs once, so each statement has its own).
