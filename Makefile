@@ -99,6 +99,7 @@ end-to-end:
 	python3 scripts/check_h5py_interop.py .build/debug/logit
 	bash scripts/check_cli.sh .build/debug/logit
 	python3 scripts/check_durability.py .build/debug/logit
+	python3 scripts/check_graceful_stop.py .build/debug/logit
 	python3 scripts/check_replicas.py .build/debug/logit
 	python3 scripts/check_browser.py .build/debug/logit
 	bash scripts/check_schemathesis.sh .build/debug/logit

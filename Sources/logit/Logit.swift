@@ -66,13 +66,9 @@ struct Serve: AsyncParsableCommand {
             handler.logLevel = settings.logLevel
             return handler
         }
-        let app = try await buildApplication(settings)
-        // SIGTERM/SIGINT start a graceful shutdown: readiness turns 503, running jobs are cancelled and marked,
-        // in-flight requests finish, bounded by the grace period.
-        var group = ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "logit"))
-        group.maximumGracefulShutdownDuration = .seconds(settings.shutdownGraceSeconds)
-        try await ServiceGroup(configuration: group).run()
+        // SIGTERM/SIGINT drain first (readiness 503, jobs marked `shutdown`), then stop the server once the
+        // requests in flight finish, all within the grace period.
+        try await buildServiceGroup(settings).run()
     }
 }
 

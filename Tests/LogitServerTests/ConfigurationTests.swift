@@ -102,4 +102,17 @@ import Testing
         ])
         #expect(raised.maxPredictBodyBytes == 62_760_000)
     }
+
+    /// The drain comes first in a graceful shutdown, so it must end within the grace period.
+    @Test func theDrainFitsInTheGracePeriod() async throws {
+        #expect(AppConfiguration().drainSeconds < Double(AppConfiguration().shutdownGraceSeconds))
+        for drain in ["-1", "10", "nan"] {
+            let error = await #expect(throws: AppConfiguration.InvalidConfiguration.self) {
+                try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_DRAIN_SECONDS": drain])
+            }
+            #expect(error?.description.contains("drain_seconds") == true, "\(drain)")
+        }
+        let short = try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_DRAIN_SECONDS": "0"])
+        #expect(short.drainSeconds == 0)
+    }
 }

@@ -61,6 +61,9 @@ public struct AppConfiguration: Sendable {
     public var maxWorkPerJob = 100_000_000
     /// On SIGTERM/SIGINT, how long in-flight requests and the job shutdown may take before the process stops.
     public var shutdownGraceSeconds = 10
+    /// Seconds a graceful shutdown keeps serving after readiness turns 503 and jobs are stopped, before the server
+    /// stops listening: the time a load balancer takes to notice.
+    public var drainSeconds = 2.0
 
     public init() {}
 
@@ -113,6 +116,7 @@ public struct AppConfiguration: Sendable {
         configuration.maxQueuedJobs = reader.int(forKey: "max_queued_jobs", default: configuration.maxQueuedJobs)
         configuration.maxWorkPerJob = reader.int(forKey: "max_work_per_job", default: configuration.maxWorkPerJob)
         configuration.shutdownGraceSeconds = reader.int(forKey: "shutdown_grace_seconds", default: configuration.shutdownGraceSeconds)
+        configuration.drainSeconds = reader.double(forKey: "drain_seconds", default: configuration.drainSeconds)
         let levelName = reader.string(forKey: "log_level", default: configuration.logLevel.rawValue)
         guard let level = Logger.Level(rawValue: levelName) else {
             let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
@@ -151,6 +155,8 @@ public struct AppConfiguration: Sendable {
         try check(maxQueuedJobs >= 1, "max_queued_jobs must be at least 1")
         try check(maxWorkPerJob >= 1, "max_work_per_job must be at least 1")
         try check(shutdownGraceSeconds >= 1, "shutdown_grace_seconds must be at least 1")
+        try check(drainSeconds >= 0 && drainSeconds < Double(shutdownGraceSeconds),
+                  "drain_seconds must be at least 0 and less than shutdown_grace_seconds")
         try check(!replicaId.isEmpty, "replica_id must not be empty")
         try check(jobLeaseSeconds >= 0.3, "job_lease_seconds must be at least 0.3")
         try check(maxAttempts >= 1, "max_attempts must be at least 1")

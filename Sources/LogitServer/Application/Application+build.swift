@@ -9,18 +9,45 @@ import Logging
 import ServiceLifecycle
 
 /// Builds the service: opens the store and wires the router; before the server starts, the store is migrated and the
-/// job queue's worker starts (taking over jobs of replicas that died).
+/// job queue's worker starts (taking over jobs of replicas that died). Shut down, it drains as it stops (see
+/// `buildServiceGroup` for the drain before the server stops listening, as `logit serve` runs it).
 /// `datasets` shares an existing registry of the configured data directory (see `makeServices`).
 public func buildApplication(_ configuration: AppConfiguration, logger: Logger? = nil,
                              metrics: ServiceMetrics = ServiceMetrics(),
                              datasets: DatasetRegistry? = nil) async throws -> some ApplicationProtocol
 {
-    let logger = {
-        var logger = logger ?? Logger(label: "logit")
-        logger.logLevel = configuration.logLevel
-        return logger
-    }()
+    let logger = serviceLogger(configuration, logger)
     let services = try makeServices(configuration, logger: logger, metrics: metrics, datasets: datasets)
+    var app = makeApplication(configuration, services: services, logger: logger)
+    app.addServices(DrainService(scheduler: services.scheduler, draining: services.draining, delay: .zero))
+    return app
+}
+
+/// The service as `logit serve` runs it, stopped by SIGTERM or SIGINT within `shutdown_grace_seconds`: first the
+/// drain (`DrainService`, for `drain_seconds`) while the server still listens, then the application, whose server
+/// stops listening and finishes the requests in flight. (Hummingbird stops its server before the application's own
+/// services, so the drain runs in this outer group instead.)
+public func buildServiceGroup(_ configuration: AppConfiguration) async throws -> ServiceGroup {
+    let logger = serviceLogger(configuration, nil)
+    let services = try makeServices(configuration, logger: logger, metrics: ServiceMetrics())
+    let app = makeApplication(configuration, services: services, logger: logger)
+    let drain = DrainService(scheduler: services.scheduler, draining: services.draining,
+                             delay: .milliseconds(Int(configuration.drainSeconds * 1000)))
+    var group = ServiceGroupConfiguration(
+        services: [app, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    group.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds)
+    return ServiceGroup(configuration: group)
+}
+
+private func serviceLogger(_ configuration: AppConfiguration, _ logger: Logger?) -> Logger {
+    var logger = logger ?? Logger(label: "logit")
+    logger.logLevel = configuration.logLevel
+    return logger
+}
+
+private func makeApplication(_ configuration: AppConfiguration, services: AppServices, logger: Logger)
+    -> Application<RouterResponder<AppRequestContext>>
+{
     let router = buildRouter(services)
     let serverName = "logit"
     let predictionsOnEventLoop = eventLoopPredictions(configuration, services: services, serverName: serverName)
@@ -37,7 +64,6 @@ public func buildApplication(_ configuration: AppConfiguration, logger: Logger? 
     if let postgres = services.store as? PostgresStore { app.addServices(postgres) }
     app.addServices(ModelCacheInvalidation(cache: services.cache, changes: services.store.changes))
     app.addServices(DatasetEviction(datasets: services.datasets))
-    app.addServices(JobShutdownService(scheduler: services.scheduler, draining: services.draining))
     app.beforeServerStarts { try await services.start() }
     return app
 }
