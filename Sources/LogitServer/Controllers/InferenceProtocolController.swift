@@ -106,53 +106,72 @@ struct InferenceProtocolController {
         }
         let count = rowCount * features
         let outputs = try requestedOutputs(request)
-        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
-        defer { values.deallocate() }
-        if let bytes {
-            guard bytes.readableBytes == count * datatype.byteSize else {
-                throw APIError.badRequest(
-                    "inputs[0] is \(bytes.readableBytes) bytes of binary data, but \(input.shape) \(datatype.rawValue) is \(count * datatype.byteSize) (\(datatype.byteSize) per value)",
-                    code: "INVALID_BINARY_FRAMING")
-            }
-            bytes.withUnsafeReadableBytes { datatype.convert($0, into: values) }
-        } else {
-            let data = input.data?.values ?? []
-            guard data.count == count else {
-                throw APIError.badRequest("the shape \(input.shape) needs \(count) values, not \(data.count)", code: "INVALID_SHAPE")
-            }
-            _ = values.initialize(from: data)
-        }
         let classCount = metadata.classes.count
         // A class that is not an integer is answered as its index in `classes`.
         let labelOfClass: [Int64] = metadata.classes.enumerated().map { index, label in
             if case .integer(let value) = label { return Int64(value) }
             return Int64(index)
         }
-        let response = try predictor.predict(rows: UnsafeBufferPointer(values), rowCount: rowCount,
-                                             field: { "inputs[0] row \($0)" }) { best, probabilities in
+        func respond(_ best: UnsafeBufferPointer<Int>, _ probabilities: UnsafeBufferPointer<Float>)
+            -> (InferenceResponse, ByteBuffer)
+        {
             var binary = ByteBuffer()
-            let answers = outputs.map { output -> InferenceResponse.Output in
+            var answers: [InferenceResponse.Output] = []
+            for output in outputs {
                 let isLabel = output.name == "label"
                 let shape = isLabel ? [rowCount] : [rowCount, classCount]
                 let datatype = isLabel ? "INT64" : "FP32"
                 guard output.binary else {
                     let data: InferenceResponse.Output.Data = isLabel
                         ? .integers(best.map { labelOfClass[$0] }) : .floats(Array(probabilities))
-                    return InferenceResponse.Output(name: output.name, shape: shape, datatype: datatype, data: data)
+                    answers.append(InferenceResponse.Output(name: output.name, shape: shape, datatype: datatype, data: data))
+                    continue
                 }
                 let start = binary.writerIndex
                 if isLabel {
                     binary.reserveCapacity(minimumWritableBytes: rowCount * 8)
                     for index in best { binary.writeInteger(labelOfClass[index], endianness: .little) }
                 } else {
-                    binary.reserveCapacity(minimumWritableBytes: probabilities.count * 4)
+                    #if _endian(little)
+                    binary.writeBytes(UnsafeRawBufferPointer(probabilities))  // already the wire's byte order
+                    #else
                     for value in probabilities { binary.writeInteger(value.bitPattern, endianness: .little) }
+                    #endif
                 }
-                return InferenceResponse.Output(name: output.name, shape: shape, datatype: datatype, data: nil,
-                                                parameters: ["binary_data_size": .integer(Int64(binary.writerIndex - start))])
+                answers.append(InferenceResponse.Output(
+                    name: output.name, shape: shape, datatype: datatype, data: nil,
+                    parameters: ["binary_data_size": .integer(Int64(binary.writerIndex - start))]))
             }
             return (InferenceResponse(modelName: metadata.name, modelVersion: String(metadata.version), id: request.id,
                                       outputs: answers), binary)
+        }
+        let response: (InferenceResponse, ByteBuffer)
+        if let bytes {
+            guard bytes.readableBytes == count * datatype.byteSize else {
+                throw APIError.badRequest(
+                    "inputs[0] is \(bytes.readableBytes) bytes of binary data, but \(input.shape) \(datatype.rawValue) is \(count * datatype.byteSize) (\(datatype.byteSize) per value)",
+                    code: "INVALID_BINARY_FRAMING")
+            }
+            if datatype == .uint8 {
+                // Bytes need no check and no Float copy: the predictor reads them directly.
+                response = try bytes.withUnsafeReadableBytes { raw in
+                    try predictor.predict(bytes: raw.assumingMemoryBound(to: UInt8.self), rowCount: rowCount, respond)
+                }
+            } else {
+                let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+                defer { values.deallocate() }
+                bytes.withUnsafeReadableBytes { datatype.convert($0, into: values) }
+                response = try predictor.predict(rows: UnsafeBufferPointer(values), rowCount: rowCount,
+                                                 field: { "inputs[0] row \($0)" }, respond)
+            }
+        } else {
+            let data = input.data?.values ?? []
+            guard data.count == count else {
+                throw APIError.badRequest("the shape \(input.shape) needs \(count) values, not \(data.count)", code: "INVALID_SHAPE")
+            }
+            response = try data.withUnsafeBufferPointer { values in
+                try predictor.predict(rows: values, rowCount: rowCount, field: { "inputs[0] row \($0)" }, respond)
+            }
         }
         predictions.metrics.predicted(model: metadata.name, version: metadata.version, count: rowCount)
         return InferenceAnswer(header: response.0, binary: response.1)
