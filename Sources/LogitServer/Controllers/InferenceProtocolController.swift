@@ -77,8 +77,8 @@ struct InferenceProtocolController {
         return try await cache.predictor(name: name, reference: reference ?? .latest)
     }
 
-    /// Checks the one input, converts its values (JSON or binary, any supported datatype) to one Float buffer, and
-    /// predicts the batch in one call of the predictor's batch path.
+    /// Checks the one input and predicts it in one call of the predictor's batch path: binary UINT8 as it is, any
+    /// other datatype (binary or JSON) as one Float buffer. Then writes each output as JSON or binary, as asked.
     private func answer(_ body: InferenceBody, with predictor: Predictor) throws -> InferenceAnswer {
         let request = body.request
         let metadata = predictor.metadata
