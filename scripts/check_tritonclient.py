@@ -4,7 +4,7 @@
 Starts `logit serve` on a free loopback port with a fresh SQLite database, trains one small model of each kind
 (logistic, softmax, one-vs-rest, ridge, MLP) on real MNIST, and for each runs tritonclient.http and
 tritonclient.http.aio in every mode: the default (binary FP32 inputs, all outputs binary), JSON inputs and outputs,
-binary outputs asked for by name, and UINT8 inputs. Each answer must match the service's own /predict answer for the
+binary outputs asked for by name, UINT8 inputs, and the default request gzip-compressed. Each answer must match the service's own /predict answer for the
 same MNIST test images (probabilities within 1e-6, the same labels). Then runs the pattern of NVIDIA's examples
 unchanged: server_live, server_ready, model_ready, server and model metadata, infer with the metadata's input.
 
@@ -35,7 +35,7 @@ JOBS = {
     "triton-ridge": {"model": "ridge", "train_size": 2000},
     "triton-mlp": {"model": "mlp", "hidden": 16, "train_size": 2000, "epochs": 2},
 }
-MODES = ["default", "json", "binary-outputs", "uint8"]
+MODES = ["default", "json", "binary-outputs", "uint8", "gzip"]
 
 
 def call(port, method, path, body=None):
@@ -81,11 +81,16 @@ def compare(result, expected_probabilities, expected_labels):
     return difference
 
 
+def compression(mode):
+    """The request and response compression tritonclient is asked for (NVIDIA's example uses gzip and deflate)."""
+    return {"request_compression_algorithm": "gzip", "response_compression_algorithm": "deflate"} if mode == "gzip" else {}
+
+
 def run_sync(url, name, mode, images):
     client = httpclient.InferenceServerClient(url=url)
     try:
         inputs, outputs = request_for(mode, httpclient, images)
-        return client.infer(name, inputs, outputs=outputs)
+        return client.infer(name, inputs, outputs=outputs, **compression(mode))
     finally:
         client.close()
 
@@ -95,7 +100,7 @@ def run_aio(url, name, mode, images):
         client = aiohttpclient.InferenceServerClient(url=url)
         try:
             inputs, outputs = request_for(mode, aiohttpclient, images)
-            return await client.infer(name, inputs, outputs=outputs)
+            return await client.infer(name, inputs, outputs=outputs, **compression(mode))
         finally:
             await client.close()
     return asyncio.run(infer())
@@ -127,6 +132,10 @@ def documentation_example(url, model_name, images):
         data = results.as_numpy(output["name"])
         if data is None or data.shape[0] != len(images):
             raise AssertionError(f"FAILED : infer output {output['name']}")
+    compressed = triton_client.infer(model_name, inputs, outputs=outputs, query_params=query_params,
+                                     request_compression_algorithm="gzip", response_compression_algorithm="deflate")
+    if not (compressed.as_numpy("label") == results.as_numpy("label")).all():
+        raise AssertionError("FAILED : infer with compression")
     triton_client.close()
 
 

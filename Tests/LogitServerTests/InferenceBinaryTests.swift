@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -208,6 +209,65 @@ import Testing
             #expect(answer.outputs.first?.data == .integers(Array(repeating: 7, count: 10)))
             let padding = String(repeating: " ", count: inferLimit)
             #expect(try await post(client, padding + header, data).status == .contentTooLarge)
+        }
+    }
+
+    /// `bytes` compressed as gzip (`gzip: true`) or as zlib data (what tritonclient sends for deflate).
+    static func compress(_ bytes: [UInt8], gzip: Bool) -> [UInt8] {
+        var stream = z_stream()
+        _ = deflateInit2_(&stream, 6, Z_DEFLATED, gzip ? 15 + 16 : 15, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+                          Int32(MemoryLayout<z_stream>.size))
+        defer { deflateEnd(&stream) }
+        var input = bytes
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
+        let written = input.withUnsafeMutableBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { output in
+                stream.next_in = input.baseAddress
+                stream.avail_in = UInt32(input.count)
+                stream.next_out = output.baseAddress
+                stream.avail_out = UInt32(output.count)
+                _ = deflate(&stream, Z_FINISH)
+                return output.count - Int(stream.avail_out)
+            }
+        }
+        return Array(output[0..<written])
+    }
+
+    /// tritonclient's `request_compression_algorithm` compresses the whole framed body; the header length is the
+    /// JSON's, before compression.
+    @Test func compressedRequestsAreInflatedWithinTheLimit() async throws {
+        var configuration = testConfiguration()
+        configuration.maxBatchInstances = 10
+        configuration.maxPredictBodyBytes = 40_000
+        configuration.maxInferBodyBytes = 10 * AppConfiguration.binaryImageRowBytes + AppConfiguration.inferHeaderBytes
+        let inferLimit = configuration.maxInferBodyBytes
+        let app = try await testApplication(configuration)
+        try await app.test(.router) { client in
+            _ = try await client.waitForJob(try await client.submit(smallJob))
+            let data = Self.encode(try pixels(7) + pixels(2), as: "UINT8")
+            let json = #"{"inputs":[{"name":"pixels","shape":[2,784],"datatype":"UINT8","parameters":{"binary_data_size":1568}}],"outputs":[{"name":"label","parameters":{"binary_data":false}}]}"#
+            let framed = Array(json.utf8) + data
+            func send(_ body: [UInt8], encoding: String) async throws -> TestResponse {
+                var headers: HTTPFields = [.contentType: "application/octet-stream", .contentEncoding: encoding]
+                headers[Self.headerLength] = String(json.utf8.count)
+                return try await client.execute(uri: "/v2/models/small/infer", method: .post, headers: headers,
+                                                body: ByteBuffer(bytes: body)) { $0 }
+            }
+            for (encoding, gzip) in [("gzip", true), ("deflate", false)] {
+                let response = try await send(Self.compress(framed, gzip: gzip), encoding: encoding)
+                let answer = try decode(InferenceResponse.self, response)
+                #expect(answer.outputs.first?.data == .integers([7, 2]), "\(encoding)")
+            }
+            #expect(try await send(framed, encoding: "identity").status == .ok)
+            // Cut short, or not compressed at all: 400. An unknown encoding: 415.
+            let gzipped = Self.compress(framed, gzip: true)
+            #expect(try await send(Array(gzipped.prefix(gzipped.count / 2)), encoding: "gzip").status == .badRequest)
+            #expect(try await send(framed, encoding: "gzip").status == .badRequest)
+            #expect(try await send(gzipped, encoding: "br").status == .unsupportedMediaType)
+            // A small body that inflates beyond the limit is refused, not inflated to the end.
+            let bomb = Self.compress(Array(json.utf8) + [UInt8](repeating: 0, count: inferLimit * 4), gzip: true)
+            #expect(bomb.count < inferLimit)
+            #expect(try await send(bomb, encoding: "gzip").status == .contentTooLarge)
         }
     }
 }

@@ -14,10 +14,18 @@ struct InferenceBody {
     /// The bytes after the JSON (empty without binary inputs).
     var binary: ByteBuffer
 
-    /// Reads the body (413 over `limit` bytes) and splits it; any content type is accepted, as Triton does:
-    /// tritonclient's asyncio client sends binary bodies as application/octet-stream.
+    /// Reads the body (413 over `limit` bytes, compressed or inflated), inflates it when its Content-Encoding is gzip
+    /// or deflate, and splits it; any content type is accepted, as Triton does: tritonclient's asyncio client sends
+    /// binary bodies as application/octet-stream.
     static func read(_ request: Request, limit: Int) async throws -> InferenceBody {
-        let body = try await APICoding.body(of: request, limit: limit, expecting: "an infer request, JSON")
+        var body = try await APICoding.body(of: request, limit: limit, expecting: "an infer request, JSON")
+        switch request.headers[.contentEncoding]?.lowercased() {
+        case nil, "identity": break
+        case "gzip", "deflate": body = try RequestInflater.inflate(body, limit: limit)
+        case let encoding?:
+            throw APIError(.unsupportedMediaType, code: "UNSUPPORTED_ENCODING",
+                           "Content-Encoding \(encoding) is not supported; send gzip, deflate or none")
+        }
         return try InferenceBody(body, headerLength: request.headers[headerLength])
     }
 
