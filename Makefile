@@ -30,9 +30,9 @@ help:
 	@echo "make serve   install missing system packages, build (release), serve http://127.0.0.1:8080 on the bundled MNIST"
 	@echo "             extra flags of 'logit serve' go in ARGS, e.g. make serve ARGS=\"--port 9090\""
 	@echo "make test    the whole test suite: swift test (extra flags in TEST_ARGS), then end-to-end checks of the"
-	@echo "             binary: page JavaScript, h5py interop, command line, kill -9/SIGTERM, three replicas on"
-	@echo "             PostgreSQL behind nginx, a real headless browser, Schemathesis against the OpenAPI document,"
-	@echo "             and the Dockerfile (build context, runtime packages)."
+	@echo "             binary: page JavaScript, h5py interop, tritonclient against /v2, command line, kill -9/SIGTERM,"
+	@echo "             three replicas on PostgreSQL behind nginx, a real headless browser, Schemathesis against the"
+	@echo "             OpenAPI document, and the Dockerfile (build context, runtime packages)."
 	@echo "             swift test and the checks get a throwaway PostgreSQL (scripts/postgres-throwaway.sh, removed"
 	@echo "             afterwards) in LOGIT_TEST_POSTGRES_URL, unless that names a server already"
 	@echo "make test-tsan  store, job and concurrency tests under ThreadSanitizer"
@@ -97,6 +97,7 @@ end-to-end:
 	$(SWIFT) build --product logit
 	node --test tests/js/*.test.mjs
 	python3 scripts/check_h5py_interop.py .build/debug/logit
+	python3 scripts/check_tritonclient.py .build/debug/logit
 	bash scripts/check_cli.sh .build/debug/logit
 	python3 scripts/check_durability.py .build/debug/logit
 	python3 scripts/check_graceful_stop.py .build/debug/logit

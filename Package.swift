@@ -12,7 +12,7 @@ import PackageDescription
 //   LogitJobs     training jobs: request validation, the scheduler actor, the runner
 //   LogitPictures a version's pictures (weights, mean images, misclassified digits) as PNG
 //   LogitAPI      the JSON shapes of the API's answers, Codable, for the server and its Swift clients (the tests)
-//   LogitServer   HTTP: Hummingbird application, controllers, configuration
+//   LogitServer   HTTP: Hummingbird application, controllers, configuration (zlib via CZlib for compressed V2 bodies)
 //   logit         thin command-line executable (swift-argument-parser)
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -177,7 +177,7 @@ let package = Package(
             name: "LogitServer",
             dependencies: [
                 "LogitCore", "LogitData", "LogitStore", "LogitPostgres", "LogitServing", "LogitJobs", "LogitImaging",
-                "LogitPictures", "LogitAPI",
+                "LogitPictures", "LogitAPI", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -233,6 +233,7 @@ let package = Package(
                 "LogitServer",
                 "LogitAPI",
                 "LogitServing",
+                "CZlib",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

@@ -1,4 +1,5 @@
 /// `POST /v2/models/{name}/infer`'s answer: FP32 probabilities and INT64 labels, or the ones the request asked for.
+/// An output sent as binary tensor data has no `data`: its `parameters.binary_data_size` bytes follow the JSON.
 public struct InferenceResponse: Codable, Sendable {
     public struct Output: Codable, Sendable {
         /// The values, flat, typed as `datatype` says.
@@ -10,16 +11,20 @@ public struct InferenceResponse: Codable, Sendable {
         public var name: String
         public var shape: [Int]
         public var datatype: String
-        public var data: Data
+        /// nil when the values are binary, after the JSON header.
+        public var data: Data?
+        public var parameters: [String: InferenceParameter]?
 
-        public init(name: String, shape: [Int], datatype: String, data: Data) {
+        public init(name: String, shape: [Int], datatype: String, data: Data?,
+                    parameters: [String: InferenceParameter]? = nil) {
             self.name = name
             self.shape = shape
             self.datatype = datatype
             self.data = data
+            self.parameters = parameters
         }
 
-        enum CodingKeys: String, CodingKey { case name, shape, datatype, data }
+        enum CodingKeys: String, CodingKey { case name, shape, datatype, data, parameters }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -29,7 +34,9 @@ public struct InferenceResponse: Codable, Sendable {
             switch data {
             case .floats(let values): try container.encode(values, forKey: .data)
             case .integers(let values): try container.encode(values, forKey: .data)
+            case nil: break
             }
+            try container.encodeIfPresent(parameters, forKey: .parameters)
         }
 
         /// The data's JSON numbers do not say their type (a probability of exactly 1 is written `1`): `datatype` does.
@@ -38,9 +45,14 @@ public struct InferenceResponse: Codable, Sendable {
             name = try container.decode(String.self, forKey: .name)
             shape = try container.decode([Int].self, forKey: .shape)
             datatype = try container.decode(String.self, forKey: .datatype)
-            data = datatype.hasPrefix("FP")
-                ? .floats(try container.decode([Float].self, forKey: .data))
-                : .integers(try container.decode([Int64].self, forKey: .data))
+            parameters = try container.decodeIfPresent([String: InferenceParameter].self, forKey: .parameters)
+            if !container.contains(.data) {
+                data = nil
+            } else {
+                data = datatype.hasPrefix("FP")
+                    ? .floats(try container.decode([Float].self, forKey: .data))
+                    : .integers(try container.decode([Int64].self, forKey: .data))
+            }
         }
     }
 

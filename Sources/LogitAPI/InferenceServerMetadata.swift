@@ -2,7 +2,8 @@
 public struct InferenceServerMetadata: Codable, Sendable {
     public var name = "logit"
     public var version = "1"
-    public var extensions: [String] = []
+    /// The binary tensor data extension (Triton's name for it, which tritonclient knows).
+    public var extensions = ["binary_tensor_data"]
 
     public init() {}
 }

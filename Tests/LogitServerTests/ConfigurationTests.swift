@@ -99,6 +99,7 @@ import Testing
         #expect(error?.description.contains("max_predict_body_bytes") == true)
         let raised = try await AppConfiguration.load(file: "/nonexistent.json", environment: [
             "LOGIT_MAX_BATCH_INSTANCES": "20000", "LOGIT_MAX_PREDICT_BODY_BYTES": "\(20_000 * 3_138)",
+            "LOGIT_MAX_INFER_BODY_BYTES": "\(20_000 * 6_272 + 65_536)",
         ])
         #expect(raised.maxPredictBodyBytes == 62_760_000)
     }
@@ -114,5 +115,22 @@ import Testing
         }
         let short = try await AppConfiguration.load(file: "/nonexistent.json", environment: ["LOGIT_DRAIN_SECONDS": "0"])
         #expect(short.drainSeconds == 0)
+    }
+
+    /// `/v2` infer's limit must hold `max_batch_instances` images in the widest binary datatype (FP64) and a header.
+    @Test func theInferBodyLimitFitsTheBatchLimitInFP64() async throws {
+        let defaults = AppConfiguration()
+        #expect(defaults.maxInferBodyBytes >= defaults.maxBatchInstances * 784 * 8 + 65_536)
+        let error = await #expect(throws: AppConfiguration.InvalidConfiguration.self) {
+            try await AppConfiguration.load(file: "/nonexistent.json", environment: [
+                "LOGIT_MAX_BATCH_INSTANCES": "20000", "LOGIT_MAX_PREDICT_BODY_BYTES": "\(20_000 * 3_138)",
+            ])
+        }
+        #expect(error?.description.contains("max_infer_body_bytes") == true)
+        let small = await #expect(throws: AppConfiguration.InvalidConfiguration.self) {
+            try await AppConfiguration.load(file: "/nonexistent.json",
+                                            environment: ["LOGIT_MAX_INFER_BODY_BYTES": "\(10_000 * 6_272)"])
+        }
+        #expect(small?.description.contains("max_infer_body_bytes") == true)
     }
 }

@@ -60,7 +60,8 @@ import Testing
             let bytes = try decode(ErrorAnswer.self, try await client.request(
                 .post, "/v2/models/small/infer", #"{"inputs":[{"name":"pixels","shape":[1,784],"datatype":"BYTES","data":\#(seven)}]}"#))
             #expect(bytes.code == "INVALID_DATATYPE")
-            #expect(bytes.message.hasSuffix("send one of FP32, FP64, UINT8, INT32, INT64"), "\(bytes.message)")
+            #expect(bytes.message.hasSuffix("send one of FP32, FP64, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64"),
+                    "\(bytes.message)")
         }
     }
 }

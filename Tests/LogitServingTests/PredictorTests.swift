@@ -61,6 +61,28 @@ import Testing
         #expect(message == "pixels has 3 values; model 'tiny' takes exactly 4 (2x2 pixels, row-major)")
     }
 
+    /// A batch of bytes (a binary UINT8 tensor) is scored exactly as the same values as Floats.
+    @Test func aBatchOfBytesGivesWhatTheSameFloatsGive() throws {
+        let predictor = Predictor(Self.imageVersion())
+        let bytes: [UInt8] = [0, 128, 255, 7, 255, 0, 0, 0, 0, 255, 0, 255]
+        let floats = bytes.map(Float.init)
+        func run(_ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Float>) -> ([Int], [Float])) throws -> ([Int], [Float]) {
+            try bytes.withUnsafeBufferPointer { try predictor.predict(bytes: $0, rowCount: 3, body) }
+        }
+        let fromBytes = try run { (Array($0), Array($1)) }
+        let fromFloats = try floats.withUnsafeBufferPointer {
+            try predictor.predict(rows: $0, rowCount: 3, field: { "row \($0)" }) { (Array($0), Array($1)) }
+        }
+        #expect(fromBytes.0 == fromFloats.0 && fromBytes.1 == fromFloats.1)
+        #expect(fromBytes.1.count == 9)
+        // A bad value anywhere in a long batch is still found (the check's first pass has no early exit).
+        var long = [Float](repeating: 3, count: 4 * 1000)
+        long[4 * 999 + 2] = -.infinity
+        #expect(throws: PredictionError.valueOutOfRange(field: "row 999", value: -.infinity, isImage: true)) {
+            try long.withUnsafeBufferPointer { try predictor.predict(rows: $0, rowCount: 1000, field: { "row \($0)" }) { _, _ in } }
+        }
+    }
+
     @Test func aTabularModelTakesAnyFiniteValueWithinABillion() throws {
         var version = Self.imageVersion()
         version.metadata.imageShape = nil

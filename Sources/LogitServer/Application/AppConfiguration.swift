@@ -36,9 +36,14 @@ public struct AppConfiguration: Sendable {
     public var maxEpochs = 1000
     /// Largest request body of `/train` and alias requests, in bytes.
     public var maxBodyBytes = 1 << 20
-    /// Largest body of the prediction routes (both `/predict` and `/v2/.../infer`), in bytes: room for a JSON batch
-    /// of `maxBatchInstances` MNIST images.
+    /// Largest body of both `/predict` routes, in bytes: room for a JSON batch of `maxBatchInstances` MNIST images.
     public var maxPredictBodyBytes = 32 << 20
+    /// Largest body of `/v2/.../infer`, in bytes: room for `maxBatchInstances` MNIST images in the widest binary
+    /// datatype it accepts (8 bytes a value, FP64 and the 64-bit integers) and a JSON header.
+    public var maxInferBodyBytes = 64 << 20
+    /// Bytes of the largest binary row of an MNIST image (784 FP64 values), and the room left for the JSON header.
+    public static let binaryImageRowBytes = 784 * 8
+    public static let inferHeaderBytes = 64 << 10
     /// Bytes of the largest JSON row of an MNIST image: 784 three-digit pixels with their commas and brackets.
     public static let jsonImageRowBytes = 784 * 4 + 2
     /// Largest upload, in bytes: a data set (`POST /datasets`) or a model file (`POST /models/import`).
@@ -107,6 +112,7 @@ public struct AppConfiguration: Sendable {
         configuration.maxEpochs = reader.int(forKey: "max_epochs", default: configuration.maxEpochs)
         configuration.maxBodyBytes = reader.int(forKey: "max_body_bytes", default: configuration.maxBodyBytes)
         configuration.maxPredictBodyBytes = reader.int(forKey: "max_predict_body_bytes", default: configuration.maxPredictBodyBytes)
+        configuration.maxInferBodyBytes = reader.int(forKey: "max_infer_body_bytes", default: configuration.maxInferBodyBytes)
         configuration.maxUploadBytes = reader.int(forKey: "max_upload_bytes", default: configuration.maxUploadBytes)
         configuration.maxBatchInstances = reader.int(forKey: "max_batch_instances", default: configuration.maxBatchInstances)
         configuration.apiKeys = reader.stringArray(forKey: "api_keys", isSecret: true, default: [])
@@ -152,6 +158,9 @@ public struct AppConfiguration: Sendable {
         let batchBytes = maxBatchInstances.multipliedReportingOverflow(by: Self.jsonImageRowBytes)
         try check(!batchBytes.overflow && maxPredictBodyBytes >= max(4096, batchBytes.partialValue),
                   "max_predict_body_bytes must be at least 4096 and hold a JSON batch of max_batch_instances MNIST images (\(Self.jsonImageRowBytes) bytes each): raise it or lower max_batch_instances")
+        let inferBytes = maxBatchInstances.multipliedReportingOverflow(by: Self.binaryImageRowBytes)
+        try check(!inferBytes.overflow && maxInferBodyBytes >= inferBytes.partialValue + Self.inferHeaderBytes,
+                  "max_infer_body_bytes must hold max_batch_instances MNIST images as binary FP64 (\(Self.binaryImageRowBytes) bytes each) and a \(Self.inferHeaderBytes)-byte JSON header: raise it or lower max_batch_instances")
         try check(maxQueuedJobs >= 1, "max_queued_jobs must be at least 1")
         try check(maxWorkPerJob >= 1, "max_work_per_job must be at least 1")
         try check(shutdownGraceSeconds >= 1, "shutdown_grace_seconds must be at least 1")

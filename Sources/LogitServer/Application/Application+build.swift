@@ -112,7 +112,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
                                         maxBatchInstances: configuration.maxBatchInstances)
     let inferenceProtocol = InferenceProtocolController(
         store: services.store, cache: services.cache, predictions: predictions, draining: services.draining,
-        maxBodyBytes: configuration.maxPredictBodyBytes)
+        maxBodyBytes: configuration.maxInferBodyBytes)
     let datasets = DatasetsController(datasets: services.datasets, maxUploadBytes: configuration.maxUploadBytes)
     // Routes come after all the middleware: the router applies middleware only to routes added after it.
     router.addRoutes(metrics.endpoints, atPath: "/metrics")

@@ -7,8 +7,8 @@ import LogitServing
 import LogitStore
 
 /// The KServe V2 / Open Inference Protocol REST endpoints: server and model metadata, health, and `infer` with one
-/// numeric (FP32, FP64, UINT8, INT32 or INT64) `[N, features]` input, answered with FP32 probabilities and INT64
-/// labels.
+/// numeric (`TensorDatatype`) `[N, features]` input, as JSON or binary tensor data, answered with FP32 probabilities
+/// and INT64 labels, each as JSON or binary as the request asks.
 struct InferenceProtocolController {
     let store: any ModelStore
     let cache: ModelCache
@@ -61,10 +61,9 @@ struct InferenceProtocolController {
         return JSONResponse(["ready": true])
     }
 
-    @Sendable func infer(request: Request, context: AppRequestContext) async throws -> JSONResponse<InferenceResponse> {
+    @Sendable func infer(request: Request, context: AppRequestContext) async throws -> InferenceAnswer {
         let predictor = try await predictor(for: context)
-        let body = try await APICoding.decode(InferRequest.self, from: request, limit: maxBodyBytes)
-        return try answer(body, with: predictor)
+        return try answer(try await InferenceBody.read(request, limit: maxBodyBytes), with: predictor)
     }
 
     private func predictor(for context: some RequestContext) async throws -> Predictor {
@@ -78,64 +77,133 @@ struct InferenceProtocolController {
         return try await cache.predictor(name: name, reference: reference ?? .latest)
     }
 
-    private func answer(_ body: InferRequest, with predictor: Predictor) throws -> JSONResponse<InferenceResponse> {
-        guard body.inputs.count == 1, let input = body.inputs.first else {
-            throw APIError.badRequest("send exactly one input tensor, [N, \(predictor.metadata.featureCount)]", code: "INVALID_INPUT")
+    /// Checks the one input and predicts it in one call of the predictor's batch path: binary UINT8 as it is, any
+    /// other datatype (binary or JSON) as one Float buffer. Then writes each output as JSON or binary, as asked.
+    private func answer(_ body: InferenceBody, with predictor: Predictor) throws -> InferenceAnswer {
+        let request = body.request
+        let metadata = predictor.metadata
+        let features = metadata.featureCount
+        let binaryInputs = try body.binaryInputs()
+        guard request.inputs.count == 1, let input = request.inputs.first, let bytes = binaryInputs.first else {
+            throw APIError.badRequest("send exactly one input tensor, [N, \(features)]", code: "INVALID_INPUT")
         }
-        let features = predictor.metadata.featureCount
-        let datatypes = ["FP32", "FP64", "UINT8", "INT32", "INT64"]
-        guard datatypes.contains(input.datatype) else {
-            throw APIError.badRequest("datatype \(input.datatype) is not supported; send one of \(datatypes.joined(separator: ", "))",
+        guard let datatype = TensorDatatype(rawValue: input.datatype) else {
+            throw APIError.badRequest("datatype \(input.datatype) is not supported; send one of \(TensorDatatype.names)",
                                       code: "INVALID_DATATYPE")
+        }
+        if input.parameters?["shared_memory_region"] != nil {
+            throw APIError.badRequest("shared memory is not supported; send the tensor as JSON or binary data",
+                                      code: "INVALID_INPUT")
         }
         guard input.shape.count == 2, input.shape[1] == features, input.shape[0] >= 1 else {
             throw APIError.badRequest("the input's shape must be [N, \(features)], not \(input.shape)", code: "INVALID_SHAPE")
         }
         // Checked before multiplying, so a huge N cannot overflow.
-        guard input.shape[0] <= predictions.maxBatchInstances else {
+        let rowCount = input.shape[0]
+        guard rowCount <= predictions.maxBatchInstances else {
             throw APIError(.contentTooLarge, code: "BATCH_TOO_LARGE",
-                           "\(input.shape[0]) rows is more than the limit of \(predictions.maxBatchInstances) per request")
+                           "\(rowCount) rows is more than the limit of \(predictions.maxBatchInstances) per request")
         }
-        guard input.data.values.count == input.shape[0] * features else {
-            throw APIError.badRequest("the shape \(input.shape) needs \(input.shape[0] * features) values, not \(input.data.values.count)",
-                                      code: "INVALID_SHAPE")
+        let count = rowCount * features
+        let outputs = try requestedOutputs(request)
+        let classCount = metadata.classes.count
+        // A class that is not an integer is answered as its index in `classes`.
+        let labelOfClass: [Int64] = metadata.classes.enumerated().map { index, label in
+            if case .integer(let value) = label { return Int64(value) }
+            return Int64(index)
         }
-        let rows = (0..<input.shape[0]).map { Array(input.data.values[$0 * features..<($0 + 1) * features]) }
-        let predictions = try predictions.predictions(for: rows, field: { "inputs[0] row \($0)" }, with: predictor)
-        let metadata = predictor.metadata
-        let labels: [Int64] = predictions.map { prediction in
-            if case .integer(let value) = prediction.label { return Int64(value) }
-            return Int64(metadata.classes.firstIndex(of: prediction.label) ?? 0)
-        }
-        var outputs = [
-            InferenceResponse.Output(name: "probabilities", shape: [rows.count, metadata.classes.count], datatype: "FP32",
-                                 data: .floats(predictions.flatMap(\.probabilities))),
-            InferenceResponse.Output(name: "label", shape: [rows.count], datatype: "INT64", data: .integers(labels)),
-        ]
-        if let requested = body.outputs?.map(\.name), !requested.isEmpty {
-            let unknown = requested.filter { $0 != "probabilities" && $0 != "label" }
-            if !unknown.isEmpty {
-                throw APIError.badRequest("unknown output(s) \(unknown); outputs are 'probabilities' and 'label'", code: "INVALID_OUTPUT")
+        func respond(_ best: UnsafeBufferPointer<Int>, _ probabilities: UnsafeBufferPointer<Float>)
+            -> (InferenceResponse, ByteBuffer)
+        {
+            var binary = ByteBuffer()
+            var answers: [InferenceResponse.Output] = []
+            for output in outputs {
+                let isLabel = output.name == "label"
+                let shape = isLabel ? [rowCount] : [rowCount, classCount]
+                let datatype = isLabel ? "INT64" : "FP32"
+                guard output.binary else {
+                    let data: InferenceResponse.Output.Data = isLabel
+                        ? .integers(best.map { labelOfClass[$0] }) : .floats(Array(probabilities))
+                    answers.append(InferenceResponse.Output(name: output.name, shape: shape, datatype: datatype, data: data))
+                    continue
+                }
+                let start = binary.writerIndex
+                if isLabel {
+                    binary.reserveCapacity(minimumWritableBytes: rowCount * 8)
+                    for index in best { binary.writeInteger(labelOfClass[index], endianness: .little) }
+                } else {
+                    #if _endian(little)
+                    binary.writeBytes(UnsafeRawBufferPointer(probabilities))  // already the wire's byte order
+                    #else
+                    for value in probabilities { binary.writeInteger(value.bitPattern, endianness: .little) }
+                    #endif
+                }
+                answers.append(InferenceResponse.Output(
+                    name: output.name, shape: shape, datatype: datatype, data: nil,
+                    parameters: ["binary_data_size": .integer(Int64(binary.writerIndex - start))]))
             }
-            outputs = outputs.filter { requested.contains($0.name) }
+            return (InferenceResponse(modelName: metadata.name, modelVersion: String(metadata.version), id: request.id,
+                                      outputs: answers), binary)
         }
-        return JSONResponse(InferenceResponse(modelName: metadata.name, modelVersion: String(metadata.version), id: body.id,
-                                          outputs: outputs))
+        let response: (InferenceResponse, ByteBuffer)
+        if let bytes {
+            guard bytes.readableBytes == count * datatype.byteSize else {
+                throw APIError.badRequest(
+                    "inputs[0] is \(bytes.readableBytes) bytes of binary data, but \(input.shape) \(datatype.rawValue) is \(count * datatype.byteSize) (\(datatype.byteSize) per value)",
+                    code: "INVALID_BINARY_FRAMING")
+            }
+            if datatype == .uint8 {
+                // Bytes need no check and no Float copy: the predictor reads them directly.
+                response = try bytes.withUnsafeReadableBytes { raw in
+                    try predictor.predict(bytes: raw.assumingMemoryBound(to: UInt8.self), rowCount: rowCount, respond)
+                }
+            } else {
+                let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+                defer { values.deallocate() }
+                bytes.withUnsafeReadableBytes { datatype.convert($0, into: values) }
+                response = try predictor.predict(rows: UnsafeBufferPointer(values), rowCount: rowCount,
+                                                 field: { "inputs[0] row \($0)" }, respond)
+            }
+        } else {
+            let data = input.data?.values ?? []
+            guard data.count == count else {
+                throw APIError.badRequest("the shape \(input.shape) needs \(count) values, not \(data.count)", code: "INVALID_SHAPE")
+            }
+            response = try data.withUnsafeBufferPointer { values in
+                try predictor.predict(rows: values, rowCount: rowCount, field: { "inputs[0] row \($0)" }, respond)
+            }
+        }
+        predictions.metrics.predicted(model: metadata.name, version: metadata.version, count: rowCount)
+        return InferenceAnswer(header: response.0, binary: response.1)
     }
 
-    struct InferRequest: Decodable {
-        struct Input: Decodable {
-            var name: String
-            var shape: [Int]
-            var datatype: String
-            var data: FlatNumbers
-            var parameters: [String: String]?
+    /// The outputs to answer, in order, and whether each is binary: an output's own `binary_data` parameter, else the
+    /// request's `binary_data_output` (tritonclient sets it when it asks for no output by name), else JSON.
+    private func requestedOutputs(_ request: InferRequest) throws -> [(name: String, binary: Bool)] {
+        let names = ["probabilities", "label"]
+        func flag(_ parameters: [String: InferenceParameter]?, _ key: String, _ field: String) throws -> Bool? {
+            guard let parameter = parameters?[key] else { return nil }
+            guard let value = parameter.boolValue else {
+                throw APIError.badRequest("\(field)parameters.\(key) must be true or false", code: "INVALID_PARAMETER")
+            }
+            return value
         }
-        struct RequestedOutput: Decodable { var name: String }
-        var id: String?
-        var inputs: [Input]
-        var outputs: [RequestedOutput]?
-        var parameters: [String: String]?
+        let binaryByDefault = try flag(request.parameters, "binary_data_output", "") ?? false
+        guard let requested = request.outputs, !requested.isEmpty else {
+            return names.map { ($0, binaryByDefault) }
+        }
+        let unknown = requested.map(\.name).filter { !names.contains($0) }
+        if !unknown.isEmpty {
+            throw APIError.badRequest("unknown output(s) \(unknown); outputs are 'probabilities' and 'label'", code: "INVALID_OUTPUT")
+        }
+        if Set(requested.map(\.name)).count != requested.count {
+            throw APIError.badRequest("an output is asked for more than once", code: "INVALID_OUTPUT")
+        }
+        return try requested.enumerated().map { index, output in
+            for unsupported in ["classification", "shared_memory_region"] where output.parameters?[unsupported] != nil {
+                throw APIError.badRequest("outputs[\(index)].parameters.\(unsupported) is not supported", code: "INVALID_OUTPUT")
+            }
+            return (output.name, try flag(output.parameters, "binary_data", "outputs[\(index)].") ?? binaryByDefault)
+        }
     }
 }
-
