@@ -86,8 +86,9 @@ test: test-deps
 	bash scripts/with-test-postgres.sh sh -c '$(SWIFT) test $(TEST_ARGS) && $(MAKE) end-to-end'
 
 # The page's JavaScript (Node's test runner); model.h5 files read with Python's h5py give the service's
-# probabilities; the command line works as a user runs it; kill -9 or SIGTERM loses nothing stored; the page
-# works in a real headless Chromium (screenshot kept at $$LOGIT_SCREENSHOT, default /tmp/logit-page.png);
+# probabilities; the command line works as a user runs it; kill -9 (at random moments or at a named fault
+# point) or SIGTERM loses nothing stored; the page works in a real headless Chromium (screenshot kept at
+# $$LOGIT_SCREENSHOT, default /tmp/logit-page.png);
 # Schemathesis finds no 5xx and no answer that breaks public/openapi.yaml; and the Dockerfile's build context
 # loads. Three replicas on one PostgreSQL behind nginx share jobs, models and events, and lose nothing to kill -9
 # or a database restart (on a PostgreSQL cluster of their own: that check stops its server). The scripts' python3

@@ -216,10 +216,11 @@ extension PostgresStore {
     public func completeJob(_ lease: JobLease, storing version: ModelVersion, at date: Date) async throws
         -> ModelVersionMetadata
     {
-        try await database { [self] in
+        let metadata = try await database { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 guard try await self.holds(lease, on: connection) else { throw StoreError.leaseLost(jobId: lease.jobId) }
                 let metadata = try await self.insert(version, on: connection)
+                FaultPoint.versionBeforeJobUpdate.reach()
                 try await connection.query("""
                     UPDATE job SET status = 'succeeded', finished_at = \(date), lease_expires_at = NULL,
                         progress_epoch = \(Double(version.metadata.epochsCompleted)),
@@ -227,9 +228,12 @@ extension PostgresStore {
                     WHERE id = \(lease.jobId)
                     """, logger: self.logger)
                 try await self.notify(.job(id: lease.jobId), on: connection)
+                FaultPoint.versionBeforeCommit.reach()
                 return metadata
             }
         }
+        FaultPoint.versionAfterCommit.reach()
+        return metadata
     }
 
     @discardableResult

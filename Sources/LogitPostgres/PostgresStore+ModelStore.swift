@@ -24,6 +24,7 @@ extension PostgresStore {
         var number = 0
         for try await lastVersion in rows.decode(Int.self) { number = lastVersion }
         encoded.metadata.version = number
+        FaultPoint.versionMidWrite.reach()
         let metadata = String(decoding: try Self.metadataEncoder.encode(encoded.metadata), as: UTF8.self)
         try await connection.query("""
             INSERT INTO model_version (name, version, created_at, metadata, output_count, weights, biases, curves)

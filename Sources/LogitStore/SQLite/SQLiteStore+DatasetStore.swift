@@ -23,6 +23,7 @@ extension SQLiteStore {
             }
             try DatasetRecord(name: dataset.name, manifest: dataset.manifest, summary: dataset.summary,
                               createdAt: dataset.createdAt, contents: contents).insert(db)
+            FaultPoint.datasetMidStore.reach()
         }
     }
 

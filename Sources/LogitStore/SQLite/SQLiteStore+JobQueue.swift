@@ -133,6 +133,7 @@ extension SQLiteStore {
         let metadata = try await database.write { db in
             guard var job = try Self.leased(lease).fetchOne(db) else { throw StoreError.leaseLost(jobId: lease.jobId) }
             let metadata = try Self.insert(version, db: db)
+            FaultPoint.versionBeforeJobUpdate.reach()
             job.status = .succeeded
             job.finishedAt = date
             job.leaseExpiresAt = nil
@@ -140,8 +141,10 @@ extension SQLiteStore {
             job.modelName = metadata.name
             job.modelVersion = metadata.version
             try job.update(db)
+            FaultPoint.versionBeforeCommit.reach()
             return metadata
         }
+        FaultPoint.versionAfterCommit.reach()
         changes.publish(.models)
         changes.publish(.job(id: lease.jobId))
         return metadata

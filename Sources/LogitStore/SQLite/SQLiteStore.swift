@@ -48,6 +48,7 @@ public final class SQLiteStore: StoreBackend {
             ?? ModelRecord(name: name, createdAt: version.metadata.createdAt, lastVersion: 0)
         model.lastVersion += 1
         try model.save(db)
+        FaultPoint.versionMidWrite.reach()
         var stored = version
         stored.metadata.version = model.lastVersion
         try ModelVersionRow(stored).insert(db)
