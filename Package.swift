@@ -10,6 +10,7 @@ import PackageDescription
 //   LogitPostgres the same protocols on PostgreSQL (postgres-nio), for replicas sharing one database
 //   LogitServing  the prediction pipeline: a stored version's Predictor (check, transform, score, rank)
 //   LogitJobs     training jobs: request validation, the scheduler actor, the runner
+//   LogitONNX     a version as an ONNX model (swift-protobuf; Generated/ is protoc's code of onnx.proto)
 //   LogitPictures a version's pictures (weights, mean images, misclassified digits) as PNG
 //   LogitAPI      the JSON shapes of the API's answers, Codable, for the server and its Swift clients (the tests)
 //   LogitServer   HTTP: Hummingbird application, controllers, configuration
@@ -90,6 +91,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // The HTTP floor of the machine under each layer of the stack (scripts/bench-http-floor.sh).
@@ -171,6 +173,12 @@ let package = Package(
                 "LogitCore", "LogitData", "LogitStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LogitONNX",
+            dependencies: ["LogitCore", "LogitStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"],
             swiftSettings: swiftSettings
         ),
         .target(
