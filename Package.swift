@@ -233,6 +233,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LogitImagingTests", dependencies: ["LogitImaging"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LogitONNXTests",
+            dependencies: [
+                "LogitONNX", "LogitCore", "LogitStore", "LogitServing",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LogitServingTests", dependencies: ["LogitServing"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitCommandTests", dependencies: ["logit"], swiftSettings: swiftSettings),
         .testTarget(
