@@ -185,7 +185,7 @@ let package = Package(
             name: "LogitServer",
             dependencies: [
                 "LogitCore", "LogitData", "LogitStore", "LogitPostgres", "LogitServing", "LogitJobs", "LogitImaging",
-                "LogitPictures", "LogitAPI",
+                "LogitPictures", "LogitAPI", "LogitONNX",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -249,6 +249,7 @@ let package = Package(
                 "LogitServer",
                 "LogitAPI",
                 "LogitServing",
+                "LogitONNX",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
