@@ -214,7 +214,7 @@ let package = Package(
             name: "logit",
             dependencies: [
                 "LogitServer", "LogitServing", "LogitPictures", "LogitBenchmarks", "LogitJobs", "LogitData", "LogitStore",
-                "LogitPostgres", "LogitCore",
+                "LogitPostgres", "LogitCore", "LogitONNX",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "LogitImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
