@@ -30,9 +30,9 @@ help:
 	@echo "make serve   install missing system packages, build (release), serve http://127.0.0.1:8080 on the bundled MNIST"
 	@echo "             extra flags of 'logit serve' go in ARGS, e.g. make serve ARGS=\"--port 9090\""
 	@echo "make test    the whole test suite: swift test (extra flags in TEST_ARGS), then end-to-end checks of the"
-	@echo "             binary: page JavaScript, h5py interop, tritonclient against /v2, command line, kill -9/SIGTERM,"
-	@echo "             three replicas on PostgreSQL behind nginx, a real headless browser, Schemathesis against the"
-	@echo "             OpenAPI document, and the Dockerfile (build context, runtime packages)."
+	@echo "             binary: page JavaScript, h5py interop, ONNX export, tritonclient against /v2, command line,"
+	@echo "             kill -9/SIGTERM, three replicas on PostgreSQL behind nginx, a real headless browser,"
+	@echo "             Schemathesis against the OpenAPI document, and the Dockerfile (build context, runtime packages)."
 	@echo "             swift test and the checks get a throwaway PostgreSQL (scripts/postgres-throwaway.sh, removed"
 	@echo "             afterwards) in LOGIT_TEST_POSTGRES_URL, unless that names a server already"
 	@echo "make test-tsan  store, job and concurrency tests under ThreadSanitizer"
@@ -86,9 +86,10 @@ test: test-deps
 	bash scripts/with-test-postgres.sh sh -c '$(SWIFT) test $(TEST_ARGS) && $(MAKE) end-to-end'
 
 # The page's JavaScript (Node's test runner); model.h5 files read with Python's h5py give the service's
-# probabilities; the command line works as a user runs it; kill -9 (at random moments or at a named fault
-# point) or SIGTERM loses nothing stored; the page works in a real headless Chromium (screenshot kept at
-# $$LOGIT_SCREENSHOT, default /tmp/logit-page.png);
+# probabilities; every kind's model.onnx passes onnx.checker and ONNX Runtime gives the service's answers; the
+# command line works as a user runs it; kill -9 (at random moments or at a named fault point) or SIGTERM loses
+# nothing stored; the page works in a real headless Chromium (screenshot kept at $$LOGIT_SCREENSHOT, default
+# /tmp/logit-page.png);
 # Schemathesis finds no 5xx and no answer that breaks public/openapi.yaml; and the Dockerfile's build context
 # loads. Three replicas on one PostgreSQL behind nginx share jobs, models and events, and lose nothing to kill -9
 # or a database restart (on a PostgreSQL cluster of their own: that check stops its server). The scripts' python3
@@ -99,6 +100,7 @@ end-to-end:
 	node --test tests/js/*.test.mjs
 	python3 scripts/check_h5py_interop.py .build/debug/logit
 	python3 scripts/check_tritonclient.py .build/debug/logit
+	python3 scripts/check_onnx.py .build/debug/logit
 	bash scripts/check_cli.sh .build/debug/logit
 	python3 scripts/check_durability.py .build/debug/logit
 	python3 scripts/check_graceful_stop.py .build/debug/logit

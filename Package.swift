@@ -10,6 +10,7 @@ import PackageDescription
 //   LogitPostgres the same protocols on PostgreSQL (postgres-nio), for replicas sharing one database
 //   LogitServing  the prediction pipeline: a stored version's Predictor (check, transform, score, rank)
 //   LogitJobs     training jobs: request validation, the scheduler actor, the runner
+//   LogitONNX     a version as an ONNX model (swift-protobuf; Generated/ is protoc's code of onnx.proto)
 //   LogitPictures a version's pictures (weights, mean images, misclassified digits) as PNG
 //   LogitAPI      the JSON shapes of the API's answers, Codable, for the server and its Swift clients (the tests)
 //   LogitServer   HTTP: Hummingbird application, controllers, configuration (zlib via CZlib for compressed V2 bodies)
@@ -90,6 +91,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // The HTTP floor of the machine under each layer of the stack (scripts/bench-http-floor.sh).
@@ -174,10 +176,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LogitONNX",
+            dependencies: ["LogitCore", "LogitStore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LogitServer",
             dependencies: [
                 "LogitCore", "LogitData", "LogitStore", "LogitPostgres", "LogitServing", "LogitJobs", "LogitImaging",
-                "LogitPictures", "LogitAPI", "CZlib",
+                "LogitPictures", "LogitAPI", "LogitONNX", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -206,7 +214,7 @@ let package = Package(
             name: "logit",
             dependencies: [
                 "LogitServer", "LogitServing", "LogitPictures", "LogitBenchmarks", "LogitJobs", "LogitData", "LogitStore",
-                "LogitPostgres", "LogitCore",
+                "LogitPostgres", "LogitCore", "LogitONNX",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), "LogitImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -225,6 +233,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LogitImagingTests", dependencies: ["LogitImaging"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LogitONNXTests",
+            dependencies: [
+                "LogitONNX", "LogitCore", "LogitStore", "LogitServing",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LogitServingTests", dependencies: ["LogitServing"], swiftSettings: swiftSettings),
         .testTarget(name: "LogitCommandTests", dependencies: ["logit"], swiftSettings: swiftSettings),
         .testTarget(
@@ -233,7 +249,7 @@ let package = Package(
                 "LogitServer",
                 "LogitAPI",
                 "LogitServing",
-                "CZlib",
+                "LogitONNX", "CZlib",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of the logit command line, as a user runs it: train, predict a PNG of a real MNIST test digit
 # (drawn black on white and three times larger, so resizing and inversion are exercised) and a JSON pixel file,
-# export and import HDF5, draw the weights, and the exit codes (0 success, 1 runtime failure, 2 usage error).
+# export and import HDF5, export ONNX, draw the weights, and the exit codes (0 success, 1 runtime failure, 2 usage error).
 # Usage: scripts/check_cli.sh PATH/TO/logit
 set -uo pipefail
 logit=$(realpath "$1")
@@ -54,12 +54,19 @@ check "import" 0 "$logit" import "${db[@]}" "$work/cli.h5" --name cli-copy
 contains "import stores a version" "stored cli-copy version 1"
 check "the import predicts the same" 0 "$logit" predict "${db[@]}" --model cli-copy "$work/digit.png"
 contains "the imported model says 7" ": 7 (p ="
+check "export ONNX" 0 "$logit" export "${db[@]}" cli@1 "$work/cli.onnx" --format onnx --input-type uint8
+contains "export ONNX names its file" "to $work/cli.onnx"
+# An ONNX model is a protobuf ModelProto: field 1 (ir_version, a varint) first, 0x08, and version 7.
+if head -c 2 "$work/cli.onnx" | od -An -tx1 | grep -q "08 07"; then passed=$((passed + 1)); echo "ok cli.onnx is an ONNX model"
+else failed=$((failed + 1)); echo "FAILED cli.onnx does not start as an ONNX model"; fi
 check "weights" 0 "$logit" weights "${db[@]}" cli "$work/w.png" --scale 4
 if head -c 8 "$work/w.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a"; then passed=$((passed + 1)); echo "ok weights.png is a PNG"
 else failed=$((failed + 1)); echo "FAILED weights.png is not a PNG"; fi
 check "usage error: no files" 2 "$logit" predict "${db[@]}" --model cli
 check "usage error: unknown option" 2 "$logit" train --bogus
 check "usage error: epochs out of range" 2 "$logit" train "${db[@]}" --epochs 0
+check "usage error: --input-type without --format onnx" 2 "$logit" export "${db[@]}" cli@1 "$work/x.h5" --input-type uint8
+check "usage error: unknown export format" 2 "$logit" export "${db[@]}" cli@1 "$work/x.h5" --format pt
 check "usage error: bad scale" 2 "$logit" weights "${db[@]}" cli "$work/x.png" --scale 99
 check "runtime error: unknown model" 1 "$logit" export "${db[@]}" nope@1 "$work/x.h5"
 check "runtime error: not a model file" 1 "$logit" import "${db[@]}" examples/digit-7.json --name bad

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import LogitONNX
 import LogitServer
 import LogitPostgres
 import LogitStore
@@ -72,14 +73,30 @@ struct Models: AsyncParsableCommand {
 }
 
 struct Export: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a model version as an HDF5 file (h5py reads it).")
+    static let configuration = CommandConfiguration(
+        abstract: "Write a model version as an HDF5 file (h5py reads it) or an ONNX model (ONNX Runtime serves it).")
     @Argument(help: "NAME[@VERSION]") var model: ModelReferenceArgument
-    @Argument(help: "Output .h5 file.") var output: String
+    @Argument(help: "Output file (.h5 or .onnx).") var output: String
+    @Option(help: "h5 (the default) or onnx: the model with its preprocessing, taking raw inputs.")
+    var format: ExportFormat = .h5
+    @Option(help: "With --format onnx: the input's element type, float32 (the default) or uint8.")
+    var inputType: ONNXInputType = .float32
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if format == .h5 && inputType != .float32 {
+            throw ValidationError("--input-type applies to --format onnx only")
+        }
+    }
 
     func run() async throws {
         let version = try await store.withStore { [model] in try await model.load(from: $0) }
-        try ModelFile.write(version, to: output)
+        switch format {
+        case .h5:
+            try ModelFile.write(version, to: output)
+        case .onnx:
+            try ONNXExporter.data(version, inputType: inputType).write(to: URL(fileURLWithPath: output))
+        }
         print("wrote \(version.metadata.name) version \(version.metadata.version) to \(output)")
     }
 }

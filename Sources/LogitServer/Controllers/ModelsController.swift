@@ -4,10 +4,11 @@ import Hummingbird
 import NIOCore
 import LogitCore
 import LogitJobs
+import LogitONNX
 import LogitStore
 
-/// `/models`: listing, versions with their metadata, metrics and curves, aliases, deletion, and HDF5 export
-/// (`model.h5`) and import.
+/// `/models`: listing, versions with their metadata, metrics and curves, aliases, deletion, HDF5 export
+/// (`model.h5`) and import, and ONNX export (`model.onnx`).
 struct ModelsController {
     let store: any ModelStore
     let cache: ModelCache
@@ -17,6 +18,7 @@ struct ModelsController {
     var endpoints: RouteCollection<AppRequestContext> {
         RouteCollection(context: AppRequestContext.self)
             .get(":name/versions/:version/model.h5", use: export)
+            .get(":name/versions/:version/model.onnx", use: exportONNX)
             .post("import", use: `import`)
             .get(use: list)
             .get(":name", use: show)
@@ -42,6 +44,28 @@ struct ModelsController {
             status: .ok,
             headers: [.contentType: "application/x-hdf5", .contentDisposition: "attachment; filename=\"\(fileName)\""],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The version as an ONNX model with its preprocessing inside (see ONNXExporter), offered as a download.
+    /// `input=uint8` makes its input UINT8 (pixels as bytes) instead of FLOAT.
+    @Sendable func exportONNX(request: Request, context: AppRequestContext) async throws -> Response {
+        let inputType = try Self.onnxInputType(request.uri.queryParameters.get("input"))
+        let version = try await load(context)
+        let bytes = try await offload { try ONNXExporter.data(version, inputType: inputType) }
+        let fileName = "\(version.metadata.name)-v\(version.metadata.version).onnx"
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/octet-stream",
+                      .contentDisposition: "attachment; filename=\"\(fileName)\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func onnxInputType(_ text: String?) throws -> ONNXInputType {
+        guard let text else { return .float32 }
+        guard let type = ONNXInputType(rawValue: text) else {
+            throw APIError.badRequest("'input' is float32 (the default) or uint8, not '\(text)'", code: "INVALID_INPUT_TYPE")
+        }
+        return type
     }
 
     /// The body is an HDF5 model file (see ModelFile); it becomes the next version of `name`.

@@ -29,6 +29,7 @@ enum RouteAccess: Sendable, Equatable {
         "GET /models/{name}/versions/{version}/metrics": .read,
         "GET /models/{name}/versions/{version}/curves": .read,
         "GET /models/{name}/versions/{version}/model.h5": .read,
+        "GET /models/{name}/versions/{version}/model.onnx": .read,
         "GET /models/{name}/versions/{version}/weights.png": .read,
         "GET /models/{name}/versions/{version}/mean-images.png": .read,
         "GET /models/{name}/versions/{version}/misclassified.png": .read,
