@@ -1,4 +1,5 @@
 #include <hdf5.h>
+#include "read_only_driver.h"
 
 // These HDF5 constants are macros that call H5open(), which Swift cannot import: re-export them as functions.
 static inline hid_t logit_H5T_NATIVE_FLOAT(void) { return H5T_NATIVE_FLOAT; }

@@ -70,6 +70,23 @@ func temporaryDirectory() throws -> String {
         }
     }
 
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): a group whose name heap declares exabytes made libhdf5 1.10's
+    /// metadata accumulator fail to grow, keep a NULL buffer and copy from it (a segmentation fault), for data set
+    /// uploads and model imports alike. Files are read through a driver without the accumulator now.
+    @Test func hdf5FilesDeclaringMetadataBeyondMemoryAreRejected() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-heap-beyond-memory.h5").path
+        #expect(HDF5.isHDF5(path: path))
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("cannot look up dataset 'X'")
+        }
+        // The failure leaves nothing behind: the next file reads as usual.
+        let directory = try temporaryDirectory()
+        let valid = directory + "/valid.h5"
+        try HDF5.write(path: valid, datasets: [("X", [2, 1], .floats([1, 2])), ("y", [2], .integers([0, 1]))])
+        #expect(try HDF5DatasetLoader.load(name: "set", path: valid, defaultTask: nil).train.rowCount == 2)
+    }
+
     @Test func badHDF5DatasetsAreRejected() throws {
         let directory = try temporaryDirectory()
         let cases: [(String, [(name: String, shape: [Int], values: HDF5.Values)])] = [
