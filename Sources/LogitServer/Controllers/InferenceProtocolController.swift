@@ -79,28 +79,8 @@ struct InferenceProtocolController {
     }
 
     private func answer(_ body: InferRequest, with predictor: Predictor) throws -> JSONResponse<InferenceResponse> {
-        guard body.inputs.count == 1, let input = body.inputs.first else {
-            throw APIError.badRequest("send exactly one input tensor, [N, \(predictor.metadata.featureCount)]", code: "INVALID_INPUT")
-        }
-        let features = predictor.metadata.featureCount
-        let datatypes = ["FP32", "FP64", "UINT8", "INT32", "INT64"]
-        guard datatypes.contains(input.datatype) else {
-            throw APIError.badRequest("datatype \(input.datatype) is not supported; send one of \(datatypes.joined(separator: ", "))",
-                                      code: "INVALID_DATATYPE")
-        }
-        guard input.shape.count == 2, input.shape[1] == features, input.shape[0] >= 1 else {
-            throw APIError.badRequest("the input's shape must be [N, \(features)], not \(input.shape)", code: "INVALID_SHAPE")
-        }
-        // Checked before multiplying, so a huge N cannot overflow.
-        guard input.shape[0] <= predictions.maxBatchInstances else {
-            throw APIError(.contentTooLarge, code: "BATCH_TOO_LARGE",
-                           "\(input.shape[0]) rows is more than the limit of \(predictions.maxBatchInstances) per request")
-        }
-        guard input.data.values.count == input.shape[0] * features else {
-            throw APIError.badRequest("the shape \(input.shape) needs \(input.shape[0] * features) values, not \(input.data.values.count)",
-                                      code: "INVALID_SHAPE")
-        }
-        let rows = (0..<input.shape[0]).map { Array(input.data.values[$0 * features..<($0 + 1) * features]) }
+        let rows = try Self.rows(of: body, features: predictor.metadata.featureCount,
+                                 maxBatchInstances: predictions.maxBatchInstances)
         let predictions = try predictions.predictions(for: rows, field: { "inputs[0] row \($0)" }, with: predictor)
         let metadata = predictor.metadata
         let labels: [Int64] = predictions.map { prediction in
@@ -123,6 +103,31 @@ struct InferenceProtocolController {
                                           outputs: outputs))
     }
 
+    /// The rows of the body's one input tensor, checked against the model's feature count and the batch limit.
+    static func rows(of body: InferRequest, features: Int, maxBatchInstances: Int) throws -> [[Float]] {
+        guard body.inputs.count == 1, let input = body.inputs.first else {
+            throw APIError.badRequest("send exactly one input tensor, [N, \(features)]", code: "INVALID_INPUT")
+        }
+        let datatypes = ["FP32", "FP64", "UINT8", "INT32", "INT64"]
+        guard datatypes.contains(input.datatype) else {
+            throw APIError.badRequest("datatype \(input.datatype) is not supported; send one of \(datatypes.joined(separator: ", "))",
+                                      code: "INVALID_DATATYPE")
+        }
+        guard input.shape.count == 2, input.shape[1] == features, input.shape[0] >= 1 else {
+            throw APIError.badRequest("the input's shape must be [N, \(features)], not \(input.shape)", code: "INVALID_SHAPE")
+        }
+        // Checked before multiplying, so a huge N cannot overflow.
+        guard input.shape[0] <= maxBatchInstances else {
+            throw APIError(.contentTooLarge, code: "BATCH_TOO_LARGE",
+                           "\(input.shape[0]) rows is more than the limit of \(maxBatchInstances) per request")
+        }
+        guard input.data.values.count == input.shape[0] * features else {
+            throw APIError.badRequest("the shape \(input.shape) needs \(input.shape[0] * features) values, not \(input.data.values.count)",
+                                      code: "INVALID_SHAPE")
+        }
+        return (0..<input.shape[0]).map { Array(input.data.values[$0 * features..<($0 + 1) * features]) }
+    }
+
     struct InferRequest: Decodable {
         struct Input: Decodable {
             var name: String
@@ -139,3 +144,8 @@ struct InferenceProtocolController {
     }
 }
 
+/// Reads an `infer` body as the endpoint does, up to the rows it would predict (for the fuzz targets of Fuzz/).
+package func inferenceRows(json: Data, featureCount: Int, maxBatchInstances: Int) throws -> [[Float]] {
+    let body = try JSONDecoder().decode(InferenceProtocolController.InferRequest.self, from: json)
+    return try InferenceProtocolController.rows(of: body, features: featureCount, maxBatchInstances: maxBatchInstances)
+}
