@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,7 +11,8 @@
 // drivers (sec2, core, stdio) all use. On a damaged file declaring a huge metadata block, libhdf5 1.10's accumulator
 // fails to grow, keeps a NULL buffer and copies from it on the next read: a crash of the whole service on one
 // uploaded file (found by Fuzz/, docs/reliability.md). Without the accumulator the same read fails as an error.
-// Reads are plain pread(2); a file opened through it cannot be written.
+// Reads are plain pread(2); a file opened through it cannot be written. It also checks the global heaps that
+// variable-length strings live in before libhdf5 walks them (logit_read_only_global_heap_is_sound).
 
 #if H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10
 
@@ -19,6 +21,7 @@ typedef struct {
     int descriptor;
     haddr_t end_of_address;  // what libhdf5 says the file holds (the superblock's end)
     haddr_t end_of_file;     // the file's real size
+    unsigned length_size;    // the superblock's "size of lengths", 8 unless it says otherwise
     dev_t device;
     ino_t inode;
 } logit_read_only_file;
@@ -40,6 +43,15 @@ static H5FD_t *logit_read_only_open(const char *name, unsigned flags, hid_t fapl
         return NULL;
     }
     file->descriptor = descriptor;
+    // The superblock at 0 (a file with a user block before it keeps the usual 8): versions 0 and 1 give the size
+    // of lengths at byte 14, later ones at byte 10.
+    unsigned char superblock[16];
+    file->length_size = 8;
+    if (pread(descriptor, superblock, sizeof superblock, 0) == (ssize_t)sizeof superblock &&
+        memcmp(superblock, "\x89HDF\r\n\x1a\n", 8) == 0) {
+        unsigned size = superblock[8] <= 1 ? superblock[14] : superblock[10];
+        if (size == 2 || size == 4 || size == 8) file->length_size = size;
+    }
     file->end_of_file = (haddr_t)status.st_size;
     file->device = status.st_dev;
     file->inode = status.st_ino;
@@ -91,12 +103,38 @@ static herr_t logit_read_only_get_handle(H5FD_t *file, hid_t fapl, void **handle
     return 0;
 }
 
+// Whether a whole global heap collection ("GCOL", version, 3 reserved bytes, its size, then objects of an index,
+// a reference count, 4 reserved bytes, a size and the data) can be walked object by object to its end. libhdf5 1.10
+// walks it by each object's size unchecked: a free-space object of size 0 never moves on (a hang, found by Fuzz/),
+// and a huge size wraps the pointer. libhdf5 reads global heaps as raw data, so a read is taken for a collection
+// only when it starts as one and is exactly as long as the collection says (4 KB at least); anything else passes.
+static int logit_read_only_global_heap_is_sound(const unsigned char *bytes, size_t size, unsigned length_size) {
+    size_t header = 8 + length_size, object_header = 8 + length_size;
+    if (size < 4096 || memcmp(bytes, "GCOL\x01", 5) != 0) return 1;
+    uint64_t collection = 0;
+    for (unsigned i = 0; i < length_size; i++) collection |= (uint64_t)bytes[8 + i] << (8 * i);
+    if (collection != size) return 1;
+    size_t offset = header;
+    while (offset < collection) {
+        if (collection - offset < object_header) break;  // too small for an object: free space, as libhdf5 reads it
+        unsigned index = (unsigned)bytes[offset] | (unsigned)bytes[offset + 1] << 8;
+        uint64_t object_size = 0;
+        for (unsigned i = 0; i < length_size; i++) object_size |= (uint64_t)bytes[offset + 8 + i] << (8 * i);
+        if (object_size > collection - offset) return 0;
+        uint64_t need = index > 0 ? object_header + ((object_size + 7) & ~(uint64_t)7) : object_size;
+        if (need == 0 || need > collection - offset) return 0;
+        offset += (size_t)need;
+    }
+    return 1;
+}
+
 // As libhdf5's sec2 driver: within the end of address, and zeros past the end of the file.
 static herr_t logit_read_only_read(H5FD_t *public_part, H5FD_mem_t type, hid_t dxpl, haddr_t address, size_t size,
                                    void *buffer) {
-    (void)type;
     (void)dxpl;
     logit_read_only_file *file = (logit_read_only_file *)public_part;
+    void *start = buffer;
+    size_t requested = size;
     if (address == HADDR_UNDEF || address > file->end_of_address || size > file->end_of_address - address) return -1;
     unsigned char *bytes = buffer;
     while (size > 0) {
@@ -111,6 +149,7 @@ static herr_t logit_read_only_read(H5FD_t *public_part, H5FD_mem_t type, hid_t d
         address += (haddr_t)count;
         size -= (size_t)count;
     }
+    if (type == H5FD_MEM_DRAW && !logit_read_only_global_heap_is_sound(start, requested, file->length_size)) return -1;
     return 0;
 }
 
