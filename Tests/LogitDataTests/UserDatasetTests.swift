@@ -87,6 +87,24 @@ func temporaryDirectory() throws -> String {
         #expect(try HDF5DatasetLoader.load(name: "set", path: valid, defaultTask: nil).train.rowCount == 2)
     }
 
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): a 2 KB file whose driver info block declares 2.9 GB made
+    /// libhdf5 1.10 read that far past the end of the file, and the driver filled in 2.9 GB of zeros (the process's
+    /// memory grew by as much, for about 3 seconds). The driver refuses reads far past the end of the file now.
+    @Test func hdf5FilesDeclaringBlocksFarPastTheirEndAreRejectedWithoutTheMemory() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-driver-info-beyond-file.h5").path
+        func peakMegabytes() -> Int {
+            var usage = rusage()
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+            return usage.ru_maxrss / 1024
+        }
+        let peak = peakMegabytes()
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("cannot open")
+        }
+        #expect(peakMegabytes() - peak < 1024)
+    }
+
     @Test func badHDF5DatasetsAreRejected() throws {
         let directory = try temporaryDirectory()
         let cases: [(String, [(name: String, shape: [Int], values: HDF5.Values)])] = [
