@@ -214,6 +214,10 @@ public enum HDF5 {
             guard typeClass == H5T_INTEGER || typeClass == H5T_FLOAT, H5Tget_size(storedType) <= 16 else {
                 throw Failure(description: "dataset '\(name)' is not numeric")
             }
+            // And only the standard layouts of numbers (shim.h): a damaged type crashed libhdf5's conversion.
+            guard logit_is_standard_number(storedType) != 0 else {
+                throw Failure(description: "dataset '\(name)' is not stored as a standard integer or float")
+            }
             // Unchunked storage must hold every value exactly: libhdf5 1.10 copied to address 0 reading a damaged
             // file whose storage did not match its shape.
             let properties = H5Dget_create_plist(dataset)
