@@ -17,6 +17,8 @@ RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
 COPY Benchmarks ./Benchmarks
+COPY Fuzz/LogitFuzz ./Fuzz/LogitFuzz
+COPY Fuzz/CLibFuzzer ./Fuzz/CLibFuzzer
 # LOGIT_MARCH=x86-64: the image may run on any x86-64 CPU, not only on one like the builder's (see Package.swift).
 ENV LOGIT_MARCH=x86-64
 RUN swift build -c release --product logit --static-swift-stdlib \

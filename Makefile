@@ -24,7 +24,7 @@ VENV := .build/venv
 VENV_READY := $(VENV)/.requirements-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help deps test-deps install-debs build serve test test-tsan end-to-end bench clean
+.PHONY: help deps test-deps install-debs build serve test test-tsan end-to-end fuzz fuzz-smoke bench clean
 
 help:
 	@echo "make serve   install missing system packages, build (release), serve http://127.0.0.1:8080 on the bundled MNIST"
@@ -32,14 +32,17 @@ help:
 	@echo "make test    the whole test suite: swift test (extra flags in TEST_ARGS), then end-to-end checks of the"
 	@echo "             binary: page JavaScript, h5py interop, ONNX export, tritonclient against /v2, command line,"
 	@echo "             kill -9/SIGTERM, three replicas on PostgreSQL behind nginx, a real headless browser,"
-	@echo "             Schemathesis against the OpenAPI document, and the Dockerfile (build context, runtime packages)."
+	@echo "             Schemathesis against the OpenAPI document, the Dockerfile (build context, runtime packages),"
+	@echo "             and a 30-second smoke of the fuzz targets."
 	@echo "             swift test and the checks get a throwaway PostgreSQL (scripts/postgres-throwaway.sh, removed"
 	@echo "             afterwards) in LOGIT_TEST_POSTGRES_URL, unless that names a server already"
 	@echo "make test-tsan  store, job and concurrency tests under ThreadSanitizer"
 	@echo "make build   release build of the logit executable (.build/release/logit)"
+	@echo "make fuzz    the libFuzzer targets of Fuzz/, each for FUZZ_SECONDS (default 300) seconds (docs/reliability.md);"
+	@echo "             make fuzz-smoke gives each 4 seconds (part of make test)"
 	@echo "make bench   the benchmarks of docs/benchmarks.md: logit bench (in-process), then scripts/bench-http.sh (wrk)"
 	@echo "make deps    install the missing Debian packages: $(DEB_PACKAGES)"
-	@echo "make clean   remove .build (with the test tools' virtual environment), .build-tsan and var/ (the database)"
+	@echo "make clean   remove .build (with the test tools' virtual environment), .build-tsan, .build-fuzz and var/ (the database)"
 	@echo "LOGIT_MARCH=x86-64|x86-64-v3|x86-64-v4 chooses the CPU level of a build (default x86-64-v3: AVX2 + FMA)"
 
 deps:
@@ -90,8 +93,9 @@ test: test-deps
 # command line works as a user runs it; kill -9 (at random moments or at a named fault point) or SIGTERM loses
 # nothing stored; the page works in a real headless Chromium (screenshot kept at $$LOGIT_SCREENSHOT, default
 # /tmp/logit-page.png);
-# Schemathesis finds no 5xx and no answer that breaks public/openapi.yaml; and the Dockerfile's build context
-# loads. Three replicas on one PostgreSQL behind nginx share jobs, models and events, and lose nothing to kill -9
+# Schemathesis finds no 5xx and no answer that breaks public/openapi.yaml; the Dockerfile's build context loads;
+# and each fuzz target of Fuzz/ finds nothing in 4 seconds. Three replicas on one PostgreSQL behind nginx share
+# jobs, models and events, and lose nothing to kill -9
 # or a database restart (on a PostgreSQL cluster of their own: that check stops its server). The scripts' python3
 # is the virtual environment's.
 end-to-end: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -108,6 +112,16 @@ end-to-end:
 	python3 scripts/check_browser.py .build/debug/logit
 	bash scripts/check_schemathesis.sh .build/debug/logit
 	python3 scripts/check_dockerfile.py .build/debug/logit
+	$(MAKE) --no-print-directory fuzz-smoke
+
+# The libFuzzer targets of Fuzz/ (docs/reliability.md): a release build with AddressSanitizer in .build-fuzz, then each
+# target for FUZZ_SECONDS seconds; fuzz-smoke (part of make test) gives each 4 seconds.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	bash scripts/fuzz.sh 4
 
 # The store, job and concurrency tests under ThreadSanitizer (CI runs this too), the store's on PostgreSQL too.
 # Its own build folder: a full instrumented build takes about 10 minutes on 2 cores.
@@ -122,4 +136,4 @@ bench: build
 	DURATION=10 bash scripts/bench-http.sh
 
 clean:
-	rm -rf .build .build-tsan var
+	rm -rf .build .build-tsan .build-fuzz var

@@ -76,6 +76,7 @@ let package = Package(
     products: [
         .executable(name: "logit", targets: ["logit"]),
         .executable(name: "http-floor", targets: ["HTTPFloor"]),
+        .executable(name: "logit-fuzz", targets: ["LogitFuzz"]),
         .library(name: "LogitServer", targets: ["LogitServer"]),
     ],
     dependencies: [
@@ -208,6 +209,22 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             path: "Benchmarks/LogitBenchmarks",
+            swiftSettings: swiftSettings
+        ),
+        // The libFuzzer targets (docs/reliability.md). A plain build makes a replayer of saved inputs; built with
+        // -sanitize=fuzzer and -DLOGIT_FUZZ (make fuzz), the same executable hands its target to libFuzzer.
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .executableTarget(
+            name: "LogitFuzz",
+            dependencies: [
+                "LogitServer", "LogitServing", "LogitStore", "LogitData", "LogitCore", "CLibFuzzer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+            ],
+            path: "Fuzz/LogitFuzz",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -70,6 +70,51 @@ func temporaryDirectory() throws -> String {
         }
     }
 
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): a group whose name heap declares exabytes made libhdf5 1.10's
+    /// metadata accumulator fail to grow, keep a NULL buffer and copy from it (a segmentation fault), for data set
+    /// uploads and model imports alike. Files are read through a driver without the accumulator now.
+    @Test func hdf5FilesDeclaringMetadataBeyondMemoryAreRejected() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-heap-beyond-memory.h5").path
+        #expect(HDF5.isHDF5(path: path))
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("cannot look up dataset 'X'")
+        }
+        // The failure leaves nothing behind: the next file reads as usual.
+        let directory = try temporaryDirectory()
+        let valid = directory + "/valid.h5"
+        try HDF5.write(path: valid, datasets: [("X", [2, 1], .floats([1, 2])), ("y", [2], .integers([0, 1]))])
+        #expect(try HDF5DatasetLoader.load(name: "set", path: valid, defaultTask: nil).train.rowCount == 2)
+    }
+
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): a 2 KB file whose driver info block declares 2.9 GB made
+    /// libhdf5 1.10 read that far past the end of the file, and the driver filled in 2.9 GB of zeros (the process's
+    /// memory grew by as much, for about 3 seconds). The driver refuses reads far past the end of the file now.
+    @Test func hdf5FilesDeclaringBlocksFarPastTheirEndAreRejectedWithoutTheMemory() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-driver-info-beyond-file.h5").path
+        func peakMegabytes() -> Int {
+            var usage = rusage()
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+            return usage.ru_maxrss / 1024
+        }
+        let peak = peakMegabytes()
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("cannot open")
+        }
+        #expect(peakMegabytes() - peak < 1024)
+    }
+
+    /// Found by the hdf5-dataset fuzz target (Fuzz/): an integer type declaring bits its size does not hold made
+    /// libhdf5 1.10's conversion to Float read from a NULL buffer (a bus error). Only standard numbers are read now.
+    @Test func hdf5DatasetsOfDamagedNumberTypesAreRejected() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-integer-type-beyond-size.h5").path
+        #expect { try HDF5DatasetLoader.load(name: "set", path: path, defaultTask: nil) } throws: {
+            String(describing: $0).contains("not stored as a standard integer or float")
+        }
+    }
+
     @Test func badHDF5DatasetsAreRejected() throws {
         let directory = try temporaryDirectory()
         let cases: [(String, [(name: String, shape: [Int], values: HDF5.Values)])] = [

@@ -47,8 +47,8 @@ import Testing
         #expect(parse(body) == nil)
     }
 
-    /// Found by the pixel-body fuzz target (Fuzz/): a number of 20 or more digits overflowed while it was read,
-    /// which stopped the process on a single request.
+    /// Found by the predict-body fuzz target (Fuzz/; pixel-body then): a number of 20 or more digits overflowed
+    /// while it was read, which stopped the process on a single request.
     @Test(arguments: [
         #"{"pixels":[99999999999999999999]}"#, #"{"pixels":[1,"# + String(repeating: "1", count: 80) + "]}",
         #"{"pixels":[1],"version":123456789012345678901234}"#, #"{"pixels":[0000000000000000000000001]}"#,

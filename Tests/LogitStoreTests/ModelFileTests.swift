@@ -15,6 +15,19 @@ import LogitData
         return try ModelFile.read(path: file, name: version.metadata.name, createdAt: version.metadata.createdAt)
     }
 
+    /// Found by the model-file fuzz target (Fuzz/): a string attribute in a global heap whose second free-space
+    /// object has size 0 made libhdf5 1.10 walk the heap forever, holding the HDF5 lock that every import, upload
+    /// and data set load waits for. The driver of CHDF5/read_only_driver.h refuses such a heap as a read error.
+    @Test func aGlobalHeapThatCannotBeWalkedIsAnErrorNotAHang() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/hdf5-global-heap-loop.h5").path
+        let started = ContinuousClock.now
+        #expect { try ModelFile.read(path: path, name: "imported") } throws: {
+            String(describing: $0).contains("cannot read attribute 'kind'")
+        }
+        #expect(started.duration(to: .now) < .seconds(5))
+    }
+
     @Test func linearModelsRoundTripBitExactly() throws {
         var softmax = sampleVersion()
         softmax.metadata.imageShape = nil

@@ -84,3 +84,10 @@ struct InferenceBody {
         return slices
     }
 }
+
+/// Reads an infer body as the endpoint does, up to each input's binary bytes: the number of inputs and, for each, the
+/// size of its binary data (nil when its values are JSON). For the fuzz targets of Fuzz/.
+package func inferenceFraming(body: ByteBuffer, headerLength: String?) throws -> (inputs: Int, binarySizes: [Int?]) {
+    let framed = try InferenceBody(body, headerLength: headerLength)
+    return (framed.request.inputs.count, try framed.binaryInputs().map { $0?.readableBytes })
+}

@@ -7,9 +7,9 @@ import LogitStore
 /// `{"pixels": [784 numbers]}` or `{"instances": [[784 numbers], ...]}`, with optional `model` and `version`.
 package struct PredictRequest: Decodable {
     package var pixels: [Float]?
-    var instances: [[Float]]?
-    var model: String?
-    var version: VersionReference?
+    package var instances: [[Float]]?
+    package var model: String?
+    package var version: VersionReference?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case pixels, instances, model, version }
 

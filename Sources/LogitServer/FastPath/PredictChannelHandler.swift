@@ -14,6 +14,16 @@ package func predictChannelHandler(answeringWith predictor: Predictor, metrics: 
         corsEnabled: false))
 }
 
+/// A `PredictChannelHandler` answering with whichever loaded model `predictor` gives for the body's model and
+/// version, as a connection of the service would have it (for the fuzz targets of Fuzz/).
+package func predictChannelHandler(
+    predictor: @escaping @Sendable (_ name: String?, _ version: VersionReference?) -> Predictor?,
+    metrics: ServiceMetrics, maxBodyBytes: Int
+) -> any ChannelHandler {
+    PredictChannelHandler(PredictChannelHandler.Configuration(
+        predictor: predictor, metrics: metrics, maxBodyBytes: maxBodyBytes, serverName: "logit", corsEnabled: false))
+}
+
 /// `POST /predict` of one image, answered on the connection's event loop.
 ///
 /// Hummingbird hands each request from the event loop to a task on Swift's cooperative pool, and the answer back:
