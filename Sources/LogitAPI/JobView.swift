@@ -24,6 +24,8 @@ public struct JobView: Codable, Sendable {
     public var replica: String?
     /// Runs started so far (a run whose replica died is started again elsewhere).
     public var attempt: Int
+    /// The sweep whose points the job runs (`GET /sweeps/{id}`), or null.
+    public var sweepId: String?
 
     public init(_ job: JobRecord) {
         id = job.id
@@ -39,6 +41,7 @@ public struct JobView: Codable, Sendable {
         request = try? TrainingPlan.decode(json: job.request)
         replica = job.replica
         attempt = job.attempt
+        sweepId = job.sweepId
     }
 
     enum CodingKeys: String, CodingKey {
@@ -46,6 +49,7 @@ public struct JobView: Codable, Sendable {
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
+        case sweepId = "sweep_id"
     }
 
     // Absent optionals are written as null: every field of a job is always present (`Job` in public/openapi.yaml).
@@ -62,5 +66,6 @@ public struct JobView: Codable, Sendable {
         try c.encode(request, forKey: .request)
         try c.encode(replica, forKey: .replica)
         try c.encode(attempt, forKey: .attempt)
+        try c.encode(sweepId, forKey: .sweepId)
     }
 }

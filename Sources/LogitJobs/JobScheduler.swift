@@ -141,6 +141,34 @@ public actor JobScheduler {
         return job
     }
 
+    /// Stores a sweep and queues one job per path of its points; the replicas share the paths between them.
+    public func submit(_ sweep: SweepPlan) async throws -> (SweepRecord, [JobRecord]) {
+        guard accepting else { throw Refusal.shuttingDown }
+        guard try await store.queuedJobCount() < maxQueuedJobs else { throw Refusal.queueFull(limit: maxQueuedJobs) }
+        let record = SweepRecord(id: UUID().uuidString.lowercased(), name: sweep.name, request: sweep.json(),
+                                 createdAt: Date())
+        var jobs: [JobRecord] = []
+        var points: [SweepPointRecord] = []
+        for path in sweep.paths {
+            // The job shows its first point's plan; its progress counts points (`epochs` is the path's length).
+            let job = JobRecord(id: UUID().uuidString.lowercased(), request: sweep.points[path[0]].plan.json(),
+                                createdAt: Date(), epochs: path.count, maxAttempts: maxAttempts, sweepId: record.id)
+            jobs.append(job)
+            points += path.map { SweepPointRecord(sweepId: record.id, index: $0, jobId: job.id) }
+        }
+        try await store.insertSweep(record, points: points.sorted { $0.index < $1.index }, jobs: jobs)
+        return (record, jobs)
+    }
+
+    /// Cancels the sweep's unfinished jobs (on whichever replica runs them); nil if there is no such sweep.
+    public func cancelSweep(id: String) async throws -> SweepRecord? {
+        guard let sweep = try await store.sweep(id: id) else { return nil }
+        for job in try await store.sweepJobs(sweepId: id) where !job.status.isFinished {
+            _ = try await cancel(id: job.id)
+        }
+        return sweep
+    }
+
     /// Jobs running on this replica.
     public var runningJobCount: Int { running.count }
 
@@ -206,6 +234,11 @@ public actor JobScheduler {
     }
 
     private func execute(_ job: JobRecord, lease: JobLease, flag: CancellationFlag) async {
+        if let sweepId = job.sweepId {
+            await executeSweepPath(job, sweepId: sweepId, lease: lease, flag: flag)
+            await finished(lease)
+            return
+        }
         let jobId = job.id
         do {
             let plan = try TrainingPlan.decode(json: job.request)
@@ -270,6 +303,82 @@ public actor JobScheduler {
             _ = try? await store.finishJob(lease, status: .failed, error: String(describing: error), at: Date())
         }
         await finished(lease)
+    }
+}
+
+// MARK: - Sweeps
+
+extension JobScheduler {
+    /// What a sweep's training thread reports.
+    private enum PathReport: Sendable {
+        case point(SweepPathRunner.PointOutput)
+        case done(completed: Bool)
+        case failed(String)
+    }
+
+    /// Runs the points of a sweep that `job` holds, recording each (its version and result) as it finishes; a job
+    /// started again after its replica died skips the points recorded already.
+    private func executeSweepPath(_ job: JobRecord, sweepId: String, lease: JobLease, flag: CancellationFlag) async {
+        let jobId = job.id
+        do {
+            guard let record = try await store.sweep(id: sweepId) else { throw StoreError.unknownSweep(sweepId) }
+            let sweep = try SweepPlan.decode(json: record.request)
+            let mine = try await store.sweepPoints(sweepId: sweepId).filter { $0.jobId == jobId }
+            let done = Set(mine.filter { $0.result != nil }.map(\.index))
+            guard let path = sweep.paths.first(where: { Set($0) == Set(mine.map(\.index)) }) else {
+                throw StoreError.conflict("job \(jobId) holds no path of sweep \(sweepId)")
+            }
+            _ = try await runner.datasets.loaded(sweep.points[path[0]].plan.dataset)
+            logger.info("sweep path started", metadata: [
+                "job": "\(jobId)", "sweep": "\(sweepId)", "points": "\(path.count)", "attempt": "\(lease.attempt)",
+            ])
+            let (reports, continuation) = AsyncStream<PathReport>.makeStream()
+            let pathRunner = SweepPathRunner(runner: runner)
+            TrainingThreads.run(helpers: runner.threads - 1, nice: runner.nice) {
+                do {
+                    let completed = try pathRunner.run(sweep: sweep, path: path, done: done, jobId: jobId,
+                                                       isCancelled: { flag.isCancelled }) {
+                        continuation.yield(.point($0))
+                    }
+                    continuation.yield(.done(completed: completed))
+                } catch {
+                    continuation.yield(.failed(String(describing: error)))
+                }
+                continuation.finish()
+            }
+            var recorded = done.count
+            for await report in reports {
+                switch report {
+                case .point(let output):
+                    _ = try await store.recordSweepPoint(lease, sweepId: sweepId, index: output.result.index,
+                                                         result: output.result.json(), storing: output.version)
+                    recorded += 1
+                    try await store.updateProgress(lease, epoch: Double(recorded))
+                case .done(let completed):
+                    let status: JobStatus = completed && !flag.isCancelled ? .succeeded : .cancelled
+                    _ = try await store.finishJob(lease, status: status, error: nil, at: Date())
+                    logger.info("sweep path ended", metadata: ["job": "\(jobId)", "status": "\(status.rawValue)"])
+                case .failed(let message):
+                    logger.error("sweep path failed", metadata: ["job": "\(jobId)", "error": "\(message)"])
+                    try await store.finishJob(lease, status: .failed, error: message, at: Date())
+                }
+            }
+            try await promoteIfDone(sweep: sweep, sweepId: sweepId)
+        } catch StoreError.leaseLost {
+            logger.warning("sweep point discarded: its lease was lost", metadata: ["job": "\(jobId)"])
+        } catch {
+            logger.error("sweep path could not be recorded", metadata: ["job": "\(jobId)", "error": "\(error)"])
+            _ = try? await store.finishJob(lease, status: .failed, error: String(describing: error), at: Date())
+        }
+    }
+
+    private func promoteIfDone(sweep: SweepPlan, sweepId: String) async throws {
+        if let promoted = try await SweepPromotion.promoteIfDone(store: store, sweep: sweep, sweepId: sweepId) {
+            logger.info("sweep promoted its best point", metadata: [
+                "sweep": "\(sweepId)", "model": "\(sweep.name)", "alias": "\(promoted.alias)",
+                "version": "\(promoted.version)",
+            ])
+        }
     }
 }
 

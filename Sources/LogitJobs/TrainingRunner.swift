@@ -33,32 +33,8 @@ public struct TrainingRunner: Sendable {
         let classes = plan.task.classLabels(datasetClasses: dataset.classes)
         let preprocessing = dataset.preprocessing(plan.preprocess, trainingRows: splits.train.rows)
         let transform = FeatureTransform(preprocessing, featureCount: dataset.featureCount)
-        /// Trains with the objective `make` builds for each split.
-        func train<Objective: TrainingObjective>(_ make: (LabeledRows) -> Objective) -> TrainingOutcome<Objective.Model> {
-            func objective(_ rows: LabeledRows?) -> Objective? { rows.flatMap { $0.isEmpty ? nil : make($0) } }
-            return Trainer(train: make(splits.train), validation: objective(splits.validation),
-                           test: objective(splits.test), options: plan.trainingOptions).run(callbacks: callbacks)
-        }
-        let outcome: TrainingOutcome<TrainedModel>
-        switch plan.model {
-        case .ridge:
-            outcome = try fitRidge(plan: plan, splits: splits, transform: transform, classCount: classes.count)
-        case .mlp:
-            let result = train {
-                MLPObjective(data: $0, transform: transform, hiddenCount: plan.hidden ?? 128, classCount: classes.count,
-                             activation: plan.activation ?? .relu, threads: threads)
-            }
-            outcome = result.mapModel(TrainedModel.mlp)
-        case .logistic, .softmax, .ovr:
-            let result = train {
-                LinearObjective(data: $0, transform: transform, kind: plan.model, classCount: classes.count,
-                                threads: threads)
-            }
-            outcome = result.mapModel(TrainedModel.linear)
-        }
-        if outcome.stopReason == .diverged || !outcome.model.weights.allSatisfy(\.isFinite) {
-            throw RunError.diverged
-        }
+        let outcome = try fit(plan: plan, classCount: classes.count, transform: transform, train: splits.train,
+                              validation: splits.validation, test: splits.test, callbacks: callbacks)
         let metrics = splits.test.flatMap { rows in
             rows.isEmpty ? nil : ClassificationMetrics(model: outcome.model, data: rows, transform: transform)
         }
@@ -73,20 +49,67 @@ public struct TrainingRunner: Sendable {
                       stopReason: outcome.stopReason, trainingRows: splits.train.count)
     }
 
+    /// Trains the plan's model on `train` (measuring `validation` and `test` along the way), starting from
+    /// `initial`'s parameters when given (a warm start: a sweep's path starts each point from the previous point's
+    /// solution, as glmnet does) or from the objective's own start. Throws when training diverges.
+    public func fit(plan: TrainingPlan, classCount: Int, transform: FeatureTransform, train: LabeledRows,
+                    validation: LabeledRows?, test: LabeledRows?, initial: TrainedModel? = nil,
+                    callbacks: TrainingCallbacks = TrainingCallbacks()) throws -> TrainingOutcome<TrainedModel>
+    {
+        /// Trains with the objective `make` builds for each split, from the parameters `start` gives for it.
+        func run<Objective: TrainingObjective>(_ make: (LabeledRows) -> Objective, start: (Objective) -> [Float]?)
+            -> TrainingOutcome<Objective.Model>
+        {
+            func objective(_ rows: LabeledRows?) -> Objective? { rows.flatMap { $0.isEmpty ? nil : make($0) } }
+            let trainObjective = make(train)
+            return Trainer(train: trainObjective, validation: objective(validation), test: objective(test),
+                           options: plan.trainingOptions, initial: start(trainObjective)).run(callbacks: callbacks)
+        }
+        let outcome: TrainingOutcome<TrainedModel>
+        switch plan.model {
+        case .ridge:
+            outcome = try fitRidge(plan: plan, train: train, validation: validation, test: test, transform: transform,
+                                   classCount: classCount)
+        case .mlp:
+            let result = run({
+                MLPObjective(data: $0, transform: transform, hiddenCount: plan.hidden ?? 128, classCount: classCount,
+                             activation: plan.activation ?? .relu, threads: threads)
+            }, start: { objective in
+                guard case .mlp(let model) = initial, model.parameters.count == objective.parameterCount else { return nil }
+                return objective.trainingParameters(of: model.parameters)
+            })
+            outcome = result.mapModel(TrainedModel.mlp)
+        case .logistic, .softmax, .ovr:
+            let result = run({
+                LinearObjective(data: $0, transform: transform, kind: plan.model, classCount: classCount,
+                                threads: threads)
+            }, start: { objective in
+                guard case .linear(let model) = initial, model.parameterCount == objective.parameterCount else { return nil }
+                return model.parameters
+            })
+            outcome = result.mapModel(TrainedModel.linear)
+        }
+        if outcome.stopReason == .diverged || !outcome.model.weights.allSatisfy(\.isFinite) {
+            throw RunError.diverged
+        }
+        return outcome
+    }
+
     /// Ridge has no iterations: one solve, and one curve point with each split's accuracy and log loss.
-    private func fitRidge(plan: TrainingPlan, splits: DataSplits, transform: FeatureTransform, classCount: Int) throws
+    private func fitRidge(plan: TrainingPlan, train trainRows: LabeledRows, validation validationRows: LabeledRows?,
+                          test testRows: LabeledRows?, transform: FeatureTransform, classCount: Int) throws
         -> TrainingOutcome<TrainedModel>
     {
         let started = ContinuousClock.now
-        let model = try RidgeSolver.fit(data: splits.train, transform: transform, classCount: classCount,
+        let model = try RidgeSolver.fit(data: trainRows, transform: transform, classCount: classCount,
                                         lambda: plan.regularization.l2Strength)
         func measure(_ rows: LabeledRows?) -> ClassificationMetrics? {
             guard let rows, !rows.isEmpty else { return nil }
             return ClassificationMetrics(model: model, data: rows, transform: transform)
         }
-        let train = measure(splits.train)!
-        let validation = measure(splits.validation)
-        let test = measure(splits.test)
+        let train = measure(trainRows)!
+        let validation = measure(validationRows)
+        let test = measure(testRows)
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let point = CurvePoint(

@@ -91,6 +91,32 @@ enum PostgresMigrations {
         Migration(version: 2, name: "listing summaries of uploaded data sets", statements: [
             "ALTER TABLE dataset ADD COLUMN summary text",
         ]),
+        // Sweeps (one request training a grid of points) and the jobs that run them; GET /jobs shows a job's sweep.
+        Migration(version: 3, name: "sweeps and their points", statements: [
+            """
+            CREATE TABLE sweep (
+                id text PRIMARY KEY,
+                name text NOT NULL,
+                request text NOT NULL,
+                created_at timestamptz NOT NULL,
+                position bigserial NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE sweep_point (
+                sweep_id text NOT NULL REFERENCES sweep (id) ON DELETE CASCADE,
+                point_index integer NOT NULL,
+                job_id text NOT NULL,
+                result text,
+                model_name text,
+                model_version integer,
+                PRIMARY KEY (sweep_id, point_index)
+            )
+            """,
+            "CREATE INDEX sweep_point_job ON sweep_point (job_id)",
+            "ALTER TABLE job ADD COLUMN sweep_id text",
+            "CREATE INDEX job_sweep ON job (sweep_id) WHERE sweep_id IS NOT NULL",
+        ]),
     ]
 
     /// Applies the migrations the database lacks; returns the names of all applied ones, in order.

@@ -10,14 +10,15 @@ import PostgresNIO
 extension PostgresStore {
     static let jobColumns = """
         id, status, request, created_at, started_at, finished_at, error, model_name, model_version, progress_epoch,
-        epochs, replica, attempt, max_attempts, lease_expires_at
+        epochs, replica, attempt, max_attempts, lease_expires_at, sweep_id
         """
 
-    private typealias JobRow = (
-        String, String, String, Date, Date?, Date?, String?, String?, Int?, Double, Int, String?, Int, Int, Date?
+    typealias JobRow = (
+        String, String, String, Date, Date?, Date?, String?, String?, Int?, Double, Int, String?, Int, Int, Date?,
+        String?
     )
 
-    private static func job(_ row: JobRow) throws -> JobRecord {
+    static func job(_ row: JobRow) throws -> JobRecord {
         guard let status = JobStatus(rawValue: row.1) else {
             throw StoreError.conflict("job \(row.0) has an unknown status '\(row.1)'")
         }
@@ -32,10 +33,11 @@ extension PostgresStore {
         job.replica = row.11
         job.attempt = row.12
         job.leaseExpiresAt = row.14
+        job.sweepId = row.15
         return job
     }
 
-    private func jobs(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> [JobRecord] {
+    func jobs(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> [JobRecord] {
         let rows = if let connection {
             try await connection.query(query, logger: logger)
         } else {
@@ -46,12 +48,13 @@ extension PostgresStore {
         return jobs
     }
 
-    private func insert(_ job: JobRecord, on connection: PostgresConnection) async throws {
+    func insert(_ job: JobRecord, on connection: PostgresConnection) async throws {
         try await connection.query("""
             INSERT INTO job (id, status, request, created_at, started_at, epochs, replica, attempt, max_attempts,
-                lease_expires_at)
+                lease_expires_at, sweep_id)
             VALUES (\(job.id), \(job.status.rawValue), \(job.request), \(job.createdAt), \(job.startedAt),
-                \(job.epochs), \(job.replica), \(job.attempt), \(job.maxAttempts), \(job.leaseExpiresAt))
+                \(job.epochs), \(job.replica), \(job.attempt), \(job.maxAttempts), \(job.leaseExpiresAt),
+                \(job.sweepId))
             """, logger: logger)
         try await notify(.jobQueued, on: connection)
     }
@@ -204,7 +207,7 @@ extension PostgresStore {
         }
     }
 
-    private func holds(_ lease: JobLease, on connection: PostgresConnection) async throws -> Bool {
+    func holds(_ lease: JobLease, on connection: PostgresConnection) async throws -> Bool {
         for try await _ in try await connection.query(
             "SELECT 1 FROM job WHERE id = \(lease.jobId) AND status = 'running' AND replica = \(lease.replica) AND attempt = \(lease.attempt) FOR UPDATE", logger: logger)
         {

@@ -12,7 +12,7 @@ struct Logit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logit",
         abstract: "Train logistic and softmax regression models and serve their predictions.",
-        subcommands: [Serve.self, Migrate.self, Train.self, Predict.self, Models.self, Export.self, Import.self, Weights.self, Bench.self, BenchQueue.self])
+        subcommands: [Serve.self, Migrate.self, Train.self, Sweep.self, Predict.self, Models.self, Export.self, Import.self, Weights.self, Bench.self, BenchQueue.self])
 
     /// Exit codes: 0 success, 1 runtime failure, 2 usage error, with a one-line message on stderr.
     static func main() async {

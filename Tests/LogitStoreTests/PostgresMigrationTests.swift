@@ -28,7 +28,9 @@ import LogitStore
                     """)
 
                 try await store.prepare()
-                #expect(try await store.appliedMigrations().last == "v2: listing summaries of uploaded data sets")
+                let applied = try await store.appliedMigrations()
+                #expect(applied.contains("v2: listing summaries of uploaded data sets"))
+                #expect(applied.last == "v3: sweeps and their points")
                 #expect(try await store.storedDatasets().map(\.name) == ["old"])
                 #expect(try await store.storedDatasets().first?.summary == nil)
                 try await store.setDatasetSummary(name: "old", summary: #"{"features":1}"#)

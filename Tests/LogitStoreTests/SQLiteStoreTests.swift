@@ -36,7 +36,7 @@ func sampleVersion(name: String = "digits", weights: [Float]? = nil) -> ModelVer
         let path = temporaryDatabasePath()
         do {
             let store = try SQLiteStore(path: path)
-            #expect(try store.appliedMigrations().count == 5)
+            #expect(try store.appliedMigrations().count == 6)
             _ = try await store.insertVersion(sampleVersion())
         }
         let reopened = try SQLiteStore(path: path)
@@ -46,6 +46,7 @@ func sampleVersion(name: String = "digits", weights: [Float]? = nil) -> ModelVer
             "v3: hidden layer of MLP versions",
             "v4: job leases and attempts, uploaded data sets",
             "v5: listing summaries of uploaded data sets",
+            "v6: sweeps and their points",
         ])
         #expect(try await reopened.version(name: "digits", number: 1) != nil)
         let journal = try await reopened.database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
@@ -64,7 +65,8 @@ func sampleVersion(name: String = "digits", weights: [Float]? = nil) -> ModelVer
             }
         }
         let store = try SQLiteStore(path: path)
-        #expect(try store.appliedMigrations().last == "v5: listing summaries of uploaded data sets")
+        #expect(try store.appliedMigrations().contains("v5: listing summaries of uploaded data sets"))
+        #expect(try store.appliedMigrations().last == "v6: sweeps and their points")
         #expect(try await store.storedDatasets().map(\.name) == ["old"])
         #expect(try await store.storedDatasets().first?.summary == nil)
         try await store.setDatasetSummary(name: "old", summary: #"{"features":1}"#)

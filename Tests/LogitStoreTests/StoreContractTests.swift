@@ -157,6 +157,52 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.allCases) func sweepsKeepTheirPointsUnderTheirJobsLeases(backend: Backend) async throws {
+        try await backend.withStores { store, other in
+            let sweep = SweepRecord(id: "s1", name: "digits", request: #"{"grid":1}"#, createdAt: Date())
+            let jobs = [
+                JobRecord(id: "p1", request: "{}", createdAt: Date(), epochs: 2, sweepId: "s1"),
+                JobRecord(id: "p2", request: "{}", createdAt: Date() + 0.001, epochs: 1, sweepId: "s1"),
+            ]
+            let points = [
+                SweepPointRecord(sweepId: "s1", index: 0, jobId: "p1"), SweepPointRecord(sweepId: "s1", index: 1, jobId: "p1"),
+                SweepPointRecord(sweepId: "s1", index: 2, jobId: "p2"),
+            ]
+            try await store.insertSweep(sweep, points: points, jobs: jobs)
+            try await store.insertJob(Self.queuedJob("plain"))
+            let stored = try #require(try await other.sweep(id: "s1"))
+            #expect(stored.name == sweep.name && stored.request == sweep.request)
+            #expect(abs(stored.createdAt.timeIntervalSince(sweep.createdAt)) < 0.002)
+            #expect(try await other.sweep(id: "nope") == nil)
+            #expect(try await other.sweeps(limit: 10).map(\.id) == ["s1"])
+            #expect(try await other.sweepPoints(sweepId: "s1") == points)
+            #expect(try await other.sweepJobs(sweepId: "s1").map(\.id) == ["p1", "p2"])
+            #expect(try await other.job(id: "p1")?.sweepId == "s1")
+            #expect(try await other.job(id: "plain")?.sweepId == nil)
+
+            let job = try #require(try await store.claimJob(replica: "r", leaseUntil: Date() + 60, at: Date()))
+            #expect(job.id == "p1" && job.sweepId == "s1")
+            let lease = try #require(job.lease)
+            let metadata = try await store.recordSweepPoint(lease, sweepId: "s1", index: 0, result: #"{"score":1}"#,
+                                                            storing: sampleVersion())
+            let recorded = try await other.sweepPoints(sweepId: "s1")
+            #expect(recorded[0].result == #"{"score":1}"# && recorded[0].modelName == "digits")
+            #expect(recorded[0].modelVersion == metadata.version && recorded[1].result == nil)
+            // A point is recorded once, only by the job that holds it, and only under a lease that still holds.
+            await #expect(throws: StoreError.self) {
+                try await store.recordSweepPoint(lease, sweepId: "s1", index: 0, result: "{}", storing: sampleVersion())
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.recordSweepPoint(lease, sweepId: "s1", index: 2, result: "{}", storing: sampleVersion())
+            }
+            _ = try await other.cancelJob(id: "p1", at: Date())
+            await #expect(throws: StoreError.leaseLost(jobId: "p1")) {
+                try await store.recordSweepPoint(lease, sweepId: "s1", index: 1, result: "{}", storing: sampleVersion())
+            }
+            #expect(try await other.model(named: "digits")?.versions.count == 1)
+        }
+    }
+
     @Test(arguments: Backend.allCases) func cancelReachesAJobClaimedElsewhere(backend: Backend) async throws {
         try await backend.withStores { store, other in
             try await store.insertJob(Self.queuedJob("queued"))

@@ -62,6 +62,7 @@ extension APIError {
             case .unknownModel: return .notFound(error.description, code: "MODEL_NOT_FOUND")
             case .unknownVersion: return .notFound(error.description, code: "VERSION_NOT_FOUND")
             case .unknownJob: return .notFound(error.description, code: "JOB_NOT_FOUND")
+            case .unknownSweep: return .notFound(error.description, code: "SWEEP_NOT_FOUND")
             case .conflict: return APIError(.conflict, code: "CONFLICT", error.description)
             case .leaseLost: return APIError(.conflict, code: "CONFLICT", error.description)
             case .unavailable:

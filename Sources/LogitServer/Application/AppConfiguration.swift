@@ -62,6 +62,8 @@ public struct AppConfiguration: Sendable {
     public var corsAllowedOrigins: [String] = []
     /// Jobs that may wait in the queue; more get 429.
     public var maxQueuedJobs = 32
+    /// Most points one sweep's grid may make (`POST /sweeps`).
+    public var maxSweepPoints = 100
     /// Largest epochs x training rows one job may ask for.
     public var maxWorkPerJob = 100_000_000
     /// On SIGTERM/SIGINT, how long in-flight requests and the job shutdown may take before the process stops.
@@ -121,6 +123,7 @@ public struct AppConfiguration: Sendable {
         configuration.corsAllowedOrigins = reader.stringArray(forKey: "cors_allowed_origins", default: [])
         configuration.maxQueuedJobs = reader.int(forKey: "max_queued_jobs", default: configuration.maxQueuedJobs)
         configuration.maxWorkPerJob = reader.int(forKey: "max_work_per_job", default: configuration.maxWorkPerJob)
+        configuration.maxSweepPoints = reader.int(forKey: "max_sweep_points", default: configuration.maxSweepPoints)
         configuration.shutdownGraceSeconds = reader.int(forKey: "shutdown_grace_seconds", default: configuration.shutdownGraceSeconds)
         configuration.drainSeconds = reader.double(forKey: "drain_seconds", default: configuration.drainSeconds)
         let levelName = reader.string(forKey: "log_level", default: configuration.logLevel.rawValue)
@@ -163,6 +166,7 @@ public struct AppConfiguration: Sendable {
                   "max_infer_body_bytes must hold max_batch_instances MNIST images as binary FP64 (\(Self.binaryImageRowBytes) bytes each) and a \(Self.inferHeaderBytes)-byte JSON header: raise it or lower max_batch_instances")
         try check(maxQueuedJobs >= 1, "max_queued_jobs must be at least 1")
         try check(maxWorkPerJob >= 1, "max_work_per_job must be at least 1")
+        try check(maxSweepPoints >= 1, "max_sweep_points must be at least 1")
         try check(shutdownGraceSeconds >= 1, "shutdown_grace_seconds must be at least 1")
         try check(drainSeconds >= 0 && drainSeconds < Double(shutdownGraceSeconds),
                   "drain_seconds must be at least 0 and less than shutdown_grace_seconds")

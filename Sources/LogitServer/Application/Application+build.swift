@@ -104,6 +104,9 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let health = HealthController(store: services.store, draining: services.draining)
     let jobs = JobsController(store: services.store, events: services.jobEvents, scheduler: services.scheduler, datasets: services.datasets,
                               limits: configuration.trainingLimits, maxBodyBytes: limit)
+    let sweeps = SweepsController(store: services.store, scheduler: services.scheduler, datasets: services.datasets,
+                                  limits: configuration.trainingLimits, maxPoints: configuration.maxSweepPoints,
+                                  maxBodyBytes: limit)
     let models = ModelsController(store: services.store, cache: services.cache, maxBodyBytes: limit,
                                   maxUploadBytes: configuration.maxUploadBytes)
     let images = ImagesController(store: services.store, datasets: services.datasets)
@@ -119,6 +122,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     router.addRoutes(health.endpoints, atPath: "/healthz")
     // Jobs and predictions span several top-level paths (/train and /jobs; /predict and /models/.../predict).
     router.addRoutes(jobs.endpoints)
+    router.addRoutes(sweeps.endpoints, atPath: "/sweeps")
     router.addRoutes(models.endpoints, atPath: "/models")
     router.addRoutes(images.endpoints, atPath: "/models")
     router.addRoutes(predictions.endpoints)

@@ -22,9 +22,11 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var maxAttempts: Int
     /// While running: when the replica's lease ends unless its heartbeat renews it.
     public var leaseExpiresAt: Date?
+    /// The sweep the job runs points of (`SweepRecord`); nil for a plain training job.
+    public var sweepId: String?
 
     public init(id: String, status: JobStatus = .queued, request: String, createdAt: Date, epochs: Int,
-                maxAttempts: Int = JobRecord.defaultMaxAttempts) {
+                maxAttempts: Int = JobRecord.defaultMaxAttempts, sweepId: String? = nil) {
         self.id = id
         self.status = status
         self.request = request
@@ -33,6 +35,7 @@ public struct JobRecord: Codable, Sendable, Equatable {
         self.epochs = epochs
         self.attempt = 0
         self.maxAttempts = maxAttempts
+        self.sweepId = sweepId
     }
 
     public static let defaultMaxAttempts = 2
@@ -55,5 +58,6 @@ public struct JobRecord: Codable, Sendable, Equatable {
         case replica, attempt
         case maxAttempts = "max_attempts"
         case leaseExpiresAt = "lease_expires_at"
+        case sweepId = "sweep_id"
     }
 }

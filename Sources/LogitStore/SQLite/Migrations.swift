@@ -94,6 +94,28 @@ enum Migrations {
                 t.add(column: "summary", .text)
             }
         }
+        // Sweeps (one request training a grid of points) and the jobs that run them; GET /jobs shows a job's sweep.
+        migrator.registerMigration("v6: sweeps and their points") { db in
+            try db.create(table: "sweep") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("request", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "sweep_point") { t in
+                t.column("sweep_id", .text).notNull().references("sweep", onDelete: .cascade)
+                t.column("point_index", .integer).notNull()
+                t.column("job_id", .text).notNull().indexed()
+                t.column("result", .text)
+                t.column("model_name", .text)
+                t.column("model_version", .integer)
+                t.primaryKey(["sweep_id", "point_index"])
+            }
+            try db.alter(table: "job") { t in
+                t.add(column: "sweep_id", .text)
+            }
+            try db.create(index: "job_sweep_id", on: "job", columns: ["sweep_id"])
+        }
         return migrator
     }
 }
