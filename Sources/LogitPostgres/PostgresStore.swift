@@ -52,7 +52,9 @@ public final class PostgresStore: StoreBackend, Service {
 
     public func prepare() async throws {
         for _ in 0..<200 where !poolRunning.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(10)) }
-        try await database { try await PostgresMigrations.migrate(self.client, logger: self.logger) }
+        // Not a request's 5 s: migrating takes turns under an advisory lock with every replica (or test) starting
+        // at the same moment, and a loaded machine runs the DDL slowly.
+        try await database(timeout: .seconds(60)) { try await PostgresMigrations.migrate(self.client, logger: self.logger) }
     }
 
     /// Names of the migrations applied to the database, in order.
