@@ -153,7 +153,7 @@ public final class DatasetRegistry: @unchecked Sendable {
         if fileManager.fileExists(atPath: dataDirectory + "/" + name) || name == "fashion-mnist" {
             throw LookupError.exists(name: name)
         }
-        let staging = dataDirectory + "/.upload-\(UUID().uuidString)"
+        let staging = dataDirectory + "/" + Self.stagingPrefix + UUID().uuidString
         try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
         do {
             let fileName = manifest.file ?? "data"
@@ -167,6 +167,28 @@ public final class DatasetRegistry: @unchecked Sendable {
             throw error
         }
     }
+
+    /// How long a staging folder may go unchanged before it is taken for an upload whose process died: far longer
+    /// than writing and loading any upload takes, and the data directory may be shared with a live replica.
+    public static let abandonedStagingAge: Duration = .seconds(3600)
+
+    /// Removes the staging folders of uploads that never finished (the process was killed while storing one):
+    /// those unchanged for `age`. Returns their names.
+    @discardableResult
+    public func removeAbandonedStaging(age: Duration = abandonedStagingAge, now: Date = Date()) -> [String] {
+        let fileManager = FileManager.default
+        let folders = (try? fileManager.contentsOfDirectory(atPath: dataDirectory)) ?? []
+        var removed: [String] = []
+        for name in folders.sorted() where name.hasPrefix(Self.stagingPrefix) {
+            let path = dataDirectory + "/" + name
+            guard let changed = (try? fileManager.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                  now.timeIntervalSince(changed) >= Double(age.components.seconds) else { continue }
+            if (try? fileManager.removeItem(atPath: path)) != nil { removed.append(name) }
+        }
+        return removed
+    }
+
+    static let stagingPrefix = ".upload-"
 
     /// Renames a staged data set into place and keeps it loaded.
     private func place(name: String, staging: String, dataset: Dataset) throws {

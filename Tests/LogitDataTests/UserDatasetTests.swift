@@ -27,6 +27,27 @@ func temporaryDirectory() throws -> String {
         #expect(data.defaultTask == .binary(positive: [1]))
     }
 
+    /// An upload killed while it was being stored leaves its hidden staging folder: once unchanged for an hour it
+    /// is removed, while a younger one (an upload in progress, perhaps of another replica) and data sets stay.
+    @Test func stagingFoldersOfAbandonedUploadsAreRemoved() throws {
+        let directory = try temporaryDirectory()
+        let fileManager = FileManager.default
+        let hoursAgo = Date(timeIntervalSinceNow: -7200)
+        for folder in [".upload-killed", ".upload-in-progress", "old-set"] {
+            try fileManager.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true)
+            try Data("1,2\n".utf8).write(to: URL(fileURLWithPath: directory + "/" + folder + "/data.csv"))
+        }
+        for folder in [".upload-killed", "old-set"] {
+            try fileManager.setAttributes([.modificationDate: hoursAgo], ofItemAtPath: directory + "/" + folder)
+        }
+        let registry = DatasetRegistry(dataDirectory: directory)
+        #expect(registry.removeAbandonedStaging() == [".upload-killed"])
+        #expect(!fileManager.fileExists(atPath: directory + "/.upload-killed"))
+        #expect(fileManager.fileExists(atPath: directory + "/.upload-in-progress/data.csv"))
+        #expect(fileManager.fileExists(atPath: directory + "/old-set/data.csv"))
+        #expect(registry.removeAbandonedStaging(now: Date(timeIntervalSinceNow: 3601)) == [".upload-in-progress"])
+    }
+
     /// Found by the hdf5-dataset fuzz target (Fuzz/): a dataset whose sizes overflow when converted or multiplied
     /// stopped the process, for data set uploads and model imports alike.
     @Test func hdf5DatasetsOfOverflowingSizesAreRejected() throws {

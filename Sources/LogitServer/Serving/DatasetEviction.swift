@@ -3,10 +3,12 @@ import ServiceLifecycle
 
 /// Drops data sets left unused for `dataset_idle_seconds` even when nothing asks the registry for a data set (it
 /// also sweeps on every use): an idle service gives their memory back. The next job or picture loads them again.
+/// It also removes the staging folders uploads left when their process was killed (`removeAbandonedStaging`).
 struct DatasetEviction: Service {
     let datasets: DatasetRegistry
 
     func run() async throws {
+        datasets.removeAbandonedStaging()
         // A service that returns shuts the whole application down: without a limit, wait for the shutdown.
         guard let idleLimit = datasets.idleLimit else {
             try? await gracefulShutdown()
@@ -21,6 +23,7 @@ struct DatasetEviction: Service {
                 return
             }
             datasets.evictIdle()
+            datasets.removeAbandonedStaging()
         }
     }
 }
