@@ -12,7 +12,8 @@
 // fails to grow, keeps a NULL buffer and copies from it on the next read: a crash of the whole service on one
 // uploaded file (found by Fuzz/, docs/reliability.md). Without the accumulator the same read fails as an error.
 // Reads are plain pread(2); a file opened through it cannot be written. It also checks the global heaps that
-// variable-length strings live in before libhdf5 walks them (logit_read_only_global_heap_is_sound).
+// variable-length strings live in before libhdf5 walks them (logit_read_only_global_heap_is_sound), and each
+// variable-length string against its heap object before libhdf5 converts it (logit_checked_string_conversion).
 
 #if H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10
 
@@ -22,9 +23,14 @@ typedef struct {
     haddr_t end_of_address;  // what libhdf5 says the file holds (the superblock's end)
     haddr_t end_of_file;     // the file's real size
     unsigned length_size;    // the superblock's "size of lengths", 8 unless it says otherwise
+    haddr_t base;            // where the superblock is (after a user block): the file's addresses count from it
     dev_t device;
     ino_t inode;
 } logit_read_only_file;
+
+// The file opened last and not yet closed. HDF5.swift opens one file at a time, under its lock, so this is the file
+// whose strings libhdf5 converts (logit_checked_string_conversion).
+static logit_read_only_file *logit_read_only_latest = NULL;
 
 static H5FD_t *logit_read_only_open(const char *name, unsigned flags, hid_t fapl, haddr_t maxaddr) {
     (void)fapl;
@@ -43,23 +49,28 @@ static H5FD_t *logit_read_only_open(const char *name, unsigned flags, hid_t fapl
         return NULL;
     }
     file->descriptor = descriptor;
-    // The superblock at 0 (a file with a user block before it keeps the usual 8): versions 0 and 1 give the size
-    // of lengths at byte 14, later ones at byte 10.
-    unsigned char superblock[16];
+    // The superblock is at 0 or after a user block (512, 1024, 2048, ... bytes); versions 0 and 1 give the size of
+    // lengths at byte 14, later ones at byte 10. Without one, libhdf5 refuses the file.
     file->length_size = 8;
-    if (pread(descriptor, superblock, sizeof superblock, 0) == (ssize_t)sizeof superblock &&
-        memcmp(superblock, "\x89HDF\r\n\x1a\n", 8) == 0) {
+    for (off_t base = 0; base + 16 <= status.st_size; base = base == 0 ? 512 : base * 2) {
+        unsigned char superblock[16];
+        if (pread(descriptor, superblock, sizeof superblock, base) != (ssize_t)sizeof superblock) break;
+        if (memcmp(superblock, "\x89HDF\r\n\x1a\n", 8) != 0) continue;
         unsigned size = superblock[8] <= 1 ? superblock[14] : superblock[10];
         if (size == 2 || size == 4 || size == 8) file->length_size = size;
+        file->base = (haddr_t)base;
+        break;
     }
     file->end_of_file = (haddr_t)status.st_size;
     file->device = status.st_dev;
     file->inode = status.st_ino;
+    logit_read_only_latest = file;
     return &file->public_part;
 }
 
 static herr_t logit_read_only_close(H5FD_t *public_part) {
     logit_read_only_file *file = (logit_read_only_file *)public_part;
+    if (logit_read_only_latest == file) logit_read_only_latest = NULL;
     int status = close(file->descriptor);
     free(file);
     return status == 0 ? 0 : -1;
@@ -103,29 +114,49 @@ static herr_t logit_read_only_get_handle(H5FD_t *file, hid_t fapl, void **handle
     return 0;
 }
 
-// Whether a whole global heap collection ("GCOL", version, 3 reserved bytes, its size, then objects of an index,
-// a reference count, 4 reserved bytes, a size and the data) can be walked object by object to its end. libhdf5 1.10
-// walks it by each object's size unchecked: a free-space object of size 0 never moves on (a hang, found by Fuzz/),
-// and a huge size wraps the pointer. libhdf5 reads global heaps as raw data, so a read is taken for a collection
-// only when it starts as one and is exactly as long as the collection says (4 KB at least); anything else passes.
-static int logit_read_only_global_heap_is_sound(const unsigned char *bytes, size_t size, unsigned length_size) {
+static uint64_t logit_little_endian(const unsigned char *bytes, unsigned count) {
+    uint64_t value = 0;
+    for (unsigned i = 0; i < count; i++) value |= (uint64_t)bytes[i] << (8 * i);
+    return value;
+}
+
+// Walks a whole global heap collection ("GCOL", version, 3 reserved bytes, its size, then objects of an index, a
+// reference count, 4 reserved bytes, a size and the data) object by object to its end, looking for the object
+// `wanted` (an index above 0; 0 looks for none). libhdf5 1.10 walks it by each object's size unchecked: a free-space
+// object of size 0 never moves on (a hang, found by Fuzz/), a huge size wraps the pointer, and of two objects of
+// one index the last wins (a string read with a size of petabytes, found by Fuzz/). -1 when it cannot be walked or
+// holds `wanted` twice, 1 with the object's size when `wanted` is there once, else 0.
+static int logit_global_heap_walk(const unsigned char *bytes, uint64_t collection, unsigned length_size,
+                                  unsigned wanted, uint64_t *wanted_size) {
     size_t header = 8 + length_size, object_header = 8 + length_size;
-    if (size < 4096 || memcmp(bytes, "GCOL\x01", 5) != 0) return 1;
-    uint64_t collection = 0;
-    for (unsigned i = 0; i < length_size; i++) collection |= (uint64_t)bytes[8 + i] << (8 * i);
-    if (collection != size) return 1;
     size_t offset = header;
+    int found = 0;
     while (offset < collection) {
         if (collection - offset < object_header) break;  // too small for an object: free space, as libhdf5 reads it
         unsigned index = (unsigned)bytes[offset] | (unsigned)bytes[offset + 1] << 8;
-        uint64_t object_size = 0;
-        for (unsigned i = 0; i < length_size; i++) object_size |= (uint64_t)bytes[offset + 8 + i] << (8 * i);
-        if (object_size > collection - offset) return 0;
+        uint64_t object_size = logit_little_endian(bytes + offset + 8, length_size);
+        if (object_size > collection - offset) return -1;
         uint64_t need = index > 0 ? object_header + ((object_size + 7) & ~(uint64_t)7) : object_size;
-        if (need == 0 || need > collection - offset) return 0;
+        if (need == 0 || need > collection - offset) return -1;
+        if (wanted > 0 && index == wanted) {
+            if (found) return -1;
+            *wanted_size = object_size;
+            found = 1;
+        }
         offset += (size_t)need;
     }
-    return 1;
+    return found;
+}
+
+// Whether a read is a global heap collection that can be walked to its end. libhdf5 reads global heaps as raw data,
+// so a read is taken for a collection only when it starts as one and is exactly as long as the collection says (4 KB
+// at least); anything else passes. A larger collection arrives as 4 KB and then the rest, so only the strings'
+// check (logit_read_only_string_is_sound, before libhdf5 loads the heap) sees it whole.
+static int logit_read_only_global_heap_is_sound(const unsigned char *bytes, size_t size, unsigned length_size) {
+    if (size < 4096 || memcmp(bytes, "GCOL\x01", 5) != 0) return 1;
+    uint64_t collection = logit_little_endian(bytes + 8, length_size);
+    if (collection != size) return 1;
+    return logit_global_heap_walk(bytes, collection, length_size, 0, NULL) >= 0;
 }
 
 // As libhdf5's sec2 driver: within the end of address, and zeros past the end of the file (but see below).
@@ -163,6 +194,95 @@ static herr_t logit_read_only_write(H5FD_t *file, H5FD_mem_t type, hid_t dxpl, h
     return -1;
 }
 
+// Whether a variable-length string as stored in a file (its length, then the address of a global heap collection
+// and an object's index in it) names a heap object of exactly that length. libhdf5 1.10 allocates (and zeroes) the
+// declared length before it reads the object, then copies the whole object into that buffer: a 9 KB file declaring
+// 2.27 GB took gigabytes, and one declaring less than its object overflowed the buffer (both found by Fuzz/).
+static int logit_read_only_string_is_sound(const logit_read_only_file *file, const unsigned char *element,
+                                           size_t element_size) {
+    if (element_size < 4 + 2 + 4 || element_size - 8 > 8) return 0;
+    uint64_t length = logit_little_endian(element, 4);
+    if (length == 0) return 1;  // the empty string: libhdf5 reads no heap object for it
+    unsigned address_size = (unsigned)(element_size - 8);
+    uint64_t address = logit_little_endian(element + 4, address_size) + file->base;
+    uint64_t wanted = logit_little_endian(element + 4 + address_size, 4);
+    unsigned char header[16];
+    size_t header_size = 8 + file->length_size;
+    if (wanted == 0 || address >= file->end_of_file || file->end_of_file - address < header_size ||
+        pread(file->descriptor, header, header_size, (off_t)address) != (ssize_t)header_size ||
+        memcmp(header, "GCOL\x01", 5) != 0) {
+        return 0;
+    }
+    uint64_t collection = logit_little_endian(header + 8, file->length_size);
+    if (collection < header_size || collection > file->end_of_file - address) return 0;
+    unsigned char *bytes = malloc((size_t)collection);
+    if (bytes == NULL) return 0;
+    int sound = 0;
+    if (pread(file->descriptor, bytes, (size_t)collection, (off_t)address) == (ssize_t)collection) {
+        uint64_t object_size = 0;
+        sound = wanted <= 0xffff && logit_global_heap_walk(bytes, collection, file->length_size, (unsigned)wanted,
+                                                           &object_size) == 1 && object_size == length;
+    }
+    free(bytes);
+    return sound;
+}
+
+// libhdf5's own conversion of variable-length data (found through H5Tfind in logit_check_strings).
+static H5T_conv_t logit_library_vlen_conversion = NULL;
+
+// A soft conversion libhdf5 prefers, for stored variable-length strings only (a stored one is 4 + address size + 4
+// bytes, a C string pointer 8): it checks every string against its heap object, then lets libhdf5 convert.
+static herr_t logit_checked_string_conversion(hid_t source, hid_t destination, H5T_cdata_t *data, size_t count,
+                                              size_t stride, size_t background_stride, void *buffer,
+                                              void *background, hid_t transfer) {
+    size_t source_size = H5Tget_size(source);
+    if (data->command == H5T_CONV_INIT &&
+        !(H5Tis_variable_str(source) > 0 && H5Tis_variable_str(destination) > 0 && source_size != sizeof(char *))) {
+        return -1;  // not a stored string: libhdf5 tries its own conversion
+    }
+    if (data->command == H5T_CONV_CONV) {
+        // A string's characters are bytes; libhdf5 multiplies the length by the stored character size unchecked (a
+        // damaged file declaring 4 GB characters had 12 GB asked for, found by Fuzz/).
+        hid_t character = H5Tget_super(source);
+        size_t character_size = character >= 0 ? H5Tget_size(character) : 0;
+        if (character >= 0) H5Tclose(character);
+        if (character_size != 1) return -1;
+        const logit_read_only_file *file = logit_read_only_latest;
+        size_t step = stride ? stride : source_size;
+        for (size_t i = 0; i < count; i++) {
+            if (file == NULL || !logit_read_only_string_is_sound(file, (const unsigned char *)buffer + i * step,
+                                                                 source_size)) {
+                return -1;
+            }
+        }
+    }
+    return logit_library_vlen_conversion(source, destination, data, count, stride, background_stride, buffer,
+                                         background, transfer);
+}
+
+// Puts logit_checked_string_conversion in front of libhdf5's conversion of variable-length data, once.
+static int logit_check_strings(void) {
+    static int registered = 0;
+    if (registered) return 0;
+    hid_t integers = H5Tvlen_create(H5T_NATIVE_INT), doubles = H5Tvlen_create(H5T_NATIVE_DOUBLE);
+    hid_t strings = H5Tcopy(H5T_C_S1);
+    H5T_cdata_t *data = NULL;
+    int status = -1;
+    if (integers >= 0 && doubles >= 0 && strings >= 0 && H5Tset_size(strings, H5T_VARIABLE) >= 0) {
+        logit_library_vlen_conversion = H5Tfind(integers, doubles, &data);
+        if (logit_library_vlen_conversion != NULL &&
+            H5Tregister(H5T_PERS_SOFT, "logit_checked_strings", strings, strings,
+                        logit_checked_string_conversion) >= 0) {
+            registered = 1;
+            status = 0;
+        }
+    }
+    if (integers >= 0) H5Tclose(integers);
+    if (doubles >= 0) H5Tclose(doubles);
+    if (strings >= 0) H5Tclose(strings);
+    return status;
+}
+
 static const H5FD_class_t logit_read_only_class = {
     .name = "logit_read_only",
     .maxaddr = (haddr_t)0x7fffffffffffffffULL,
@@ -181,12 +301,12 @@ static const H5FD_class_t logit_read_only_class = {
 };
 
 // A file access property list reading through this driver, with a strong close (see HDF5.swift); callers close it.
-// Registered once per process (under HDF5.swift's lock).
+// Registered once per process (under HDF5.swift's lock), with the check of stored strings.
 static inline hid_t logit_read_only_access(void) {
     static hid_t driver = -1;
     if (driver < 0) driver = H5FDregister(&logit_read_only_class);
     hid_t access = H5Pcreate(H5P_FILE_ACCESS);
-    if (driver < 0 || access < 0 || H5Pset_driver(access, driver, NULL) < 0 ||
+    if (driver < 0 || logit_check_strings() < 0 || access < 0 || H5Pset_driver(access, driver, NULL) < 0 ||
         H5Pset_fclose_degree(access, H5F_CLOSE_STRONG) < 0) {
         if (access >= 0) H5Pclose(access);
         return -1;

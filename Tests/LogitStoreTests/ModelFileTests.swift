@@ -28,6 +28,39 @@ import LogitData
         #expect(started.duration(to: .now) < .seconds(5))
     }
 
+    /// Found by the model-file fuzz target: 9 KB files whose string attribute declares 2.27 GB, or 3 characters of
+    /// 4 GB each, made libhdf5 1.10 allocate (and zero) that much before reading the string's heap object.
+    /// CHDF5/read_only_driver.h now checks a stored string against its heap object before libhdf5 converts it.
+    /// And one whose heap collection holds the string's object twice, the second (which libhdf5 takes) of
+    /// petabytes: libhdf5 copied with that size.
+    @Test(arguments: ["hdf5-string-longer-than-its-heap-object.h5", "hdf5-string-of-huge-characters.h5",
+                      "hdf5-heap-object-twice.h5"])
+    func aStringDeclaringMoreThanItsHeapObjectIsRefusedBeforeAnyAllocation(fixture: String) throws {
+        let before = peakResidentKilobytes()
+        #expect { try ModelFile.read(path: fuzzFixture(fixture), name: "imported") }
+            throws: { String(describing: $0).contains("cannot read attribute 'kind'") }
+        #expect(peakResidentKilobytes() - before < 256 * 1024)
+    }
+
+    /// A string declaring 5 bytes whose heap object holds 5,000: libhdf5 1.10 copied the whole object into a buffer
+    /// sized for the declared length (a heap overflow, seen with AddressSanitizer on the fuzz build).
+    @Test func aStringDeclaringLessThanItsHeapObjectIsRefused() throws {
+        #expect { try ModelFile.read(path: fuzzFixture("hdf5-string-shorter-than-its-heap-object.h5"), name: "imported") }
+            throws: { String(describing: $0).contains("cannot read attribute 'kind'") }
+    }
+
+    func fuzzFixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/\(name)").path
+    }
+
+    /// The process's peak resident set so far (getrusage), in KiB.
+    func peakResidentKilobytes() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_maxrss
+    }
+
     @Test func linearModelsRoundTripBitExactly() throws {
         var softmax = sampleVersion()
         softmax.metadata.imageShape = nil
