@@ -49,6 +49,27 @@ import LogitData
             throws: { String(describing: $0).contains("cannot read attribute 'kind'") }
     }
 
+    /// Found by the model-file fuzz target: a standardising model whose std was 5.5e-40 (subnormal), so the
+    /// kernels multiplied by an infinite reciprocal and no row could be scored.
+    @Test func aStdWithoutAFiniteReciprocalIsRefused() throws {
+        #expect { try ModelFile.read(path: fuzzFixture("hdf5-model-subnormal-std.h5"), name: "imported") }
+            throws: { String(describing: $0).contains("finite reciprocal") }
+        let tiny = path()
+        try HDF5.write(path: tiny, datasets: [("w", [2], .floats([1, 2])), ("b", [], .floats([0])),
+                                              ("mean", [2], .floats([0, 0])), ("std", [2], .floats([0, 1e-39]))],
+                       attributes: [("preprocessing", .string("standardize"))])
+        #expect(throws: ModelFile.Invalid.self) { try ModelFile.read(path: tiny, name: "x") }
+        let constant = path()
+        try HDF5.write(path: constant, datasets: [("w", [2], .floats([1, 2])), ("b", [], .floats([0])),
+                                                  ("mean", [2], .floats([0, 0])), ("std", [2], .floats([0, 1e-30]))],
+                       attributes: [("preprocessing", .string("standardize"))])
+        #expect(try ModelFile.read(path: constant, name: "x").metadata.featureCount == 2)
+        let hugeScale = path()
+        try HDF5.write(path: hugeScale, datasets: [("w", [2], .floats([1, 2])), ("b", [], .floats([0]))],
+                       attributes: [("preprocessing", .string("unit")), ("scale", .float(1e300))])
+        #expect(throws: ModelFile.Invalid.self) { try ModelFile.read(path: hugeScale, name: "x") }
+    }
+
     func fuzzFixture(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/fuzz/\(name)").path

@@ -144,14 +144,22 @@ public enum ModelFile {
         let mean = try floats("mean"), std = try floats("std")
         switch try string("preprocessing") ?? (try number("scale") != nil ? "unit" : (mean != nil ? "standardize" : "none")) {
         case "unit":
-            guard let scale = try number("scale"), scale > 0, scale.isFinite else {
-                throw Invalid(description: "'unit' preprocessing needs a positive 'scale' attribute")
+            // The kernels multiply by 1 / divisor: both must be finite floats (Preprocessing.swift's FeatureTransform).
+            guard let scale = try number("scale"), scale > 0, scale.isFinite, Float(scale).isNormal,
+                  Float(1 / scale).isNormal
+            else {
+                throw Invalid(description: "'unit' preprocessing needs a positive 'scale' attribute within float range")
             }
             preprocessing = .unit(divisor: Float(1 / scale))
         case "standardize":
+            // A std of 0 marks a constant feature; any other must have a finite reciprocal, which the kernels
+            // multiply by (a subnormal std made every prediction NaN, found by Fuzz/).
             guard let mean, let std, mean.shape == [featureCount], std.shape == [featureCount],
-                  std.values.allSatisfy({ $0 >= 0 })
-            else { throw Invalid(description: "'standardize' needs datasets 'mean' and 'std' of \(featureCount) values (std >= 0)") }
+                  std.values.allSatisfy({ $0 == 0 || ($0 > 0 && (1 / $0).isFinite) })
+            else {
+                throw Invalid(description: "'standardize' needs datasets 'mean' and 'std' of \(featureCount) values "
+                    + "(std 0, or above 0 with a finite reciprocal)")
+            }
             preprocessing = .standardize(mean: mean.values, std: std.values)
         case "none": preprocessing = .none
         case let other: throw Invalid(description: "unknown preprocessing '\(other)'")
