@@ -12,7 +12,8 @@
 // fails to grow, keeps a NULL buffer and copies from it on the next read: a crash of the whole service on one
 // uploaded file (found by Fuzz/, docs/reliability.md). Without the accumulator the same read fails as an error.
 // Reads are plain pread(2); a file opened through it cannot be written. It also checks the global heaps that
-// variable-length strings live in before libhdf5 walks them (logit_read_only_global_heap_is_sound), and each
+// variable-length strings live in before libhdf5 walks them (logit_read_only_global_heap_is_sound), the free lists
+// of local heaps (logit_read_only_local_heap_is_sound), and each
 // variable-length string against its heap object before libhdf5 converts it (logit_checked_string_conversion).
 
 #if H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10
@@ -23,6 +24,7 @@ typedef struct {
     haddr_t end_of_address;  // what libhdf5 says the file holds (the superblock's end)
     haddr_t end_of_file;     // the file's real size
     unsigned length_size;    // the superblock's "size of lengths", 8 unless it says otherwise
+    unsigned offset_size;    // its "size of offsets" (addresses), 8 unless it says otherwise
     haddr_t base;            // where the superblock is (after a user block): the file's addresses count from it
     dev_t device;
     ino_t inode;
@@ -49,15 +51,18 @@ static H5FD_t *logit_read_only_open(const char *name, unsigned flags, hid_t fapl
         return NULL;
     }
     file->descriptor = descriptor;
-    // The superblock is at 0 or after a user block (512, 1024, 2048, ... bytes); versions 0 and 1 give the size of
-    // lengths at byte 14, later ones at byte 10. Without one, libhdf5 refuses the file.
+    // The superblock is at 0 or after a user block (512, 1024, 2048, ... bytes); versions 0 and 1 give the sizes of
+    // offsets and lengths at bytes 13 and 14, later ones at 9 and 10. Without one, libhdf5 refuses the file.
     file->length_size = 8;
+    file->offset_size = 8;
     for (off_t base = 0; base + 16 <= status.st_size; base = base == 0 ? 512 : base * 2) {
         unsigned char superblock[16];
         if (pread(descriptor, superblock, sizeof superblock, base) != (ssize_t)sizeof superblock) break;
         if (memcmp(superblock, "\x89HDF\r\n\x1a\n", 8) != 0) continue;
         unsigned size = superblock[8] <= 1 ? superblock[14] : superblock[10];
         if (size == 2 || size == 4 || size == 8) file->length_size = size;
+        unsigned offsets = superblock[8] <= 1 ? superblock[13] : superblock[9];
+        if (offsets == 2 || offsets == 4 || offsets == 8) file->offset_size = offsets;
         file->base = (haddr_t)base;
         break;
     }
@@ -159,6 +164,35 @@ static int logit_read_only_global_heap_is_sound(const unsigned char *bytes, size
     return logit_global_heap_walk(bytes, collection, length_size, 0, NULL) >= 0;
 }
 
+// Whether a read that starts with a local heap (a group's link names: "HEAP", version 0, 3 reserved bytes, the data
+// segment's size, the offset of the first free block, the data segment's address) has a free list that ends. Each
+// free block starts with the offset of the next (1: none) and its own size. libhdf5 1.10 follows the list
+// unchecked, allocating as it goes: a list that loops back took gigabytes until it failed (found by Fuzz/). The
+// data segment is read here whole, however libhdf5 splits its own reads of it.
+static int logit_read_only_local_heap_is_sound(const logit_read_only_file *file, const unsigned char *bytes,
+                                               size_t size) {
+    unsigned lengths = file->length_size, offsets = file->offset_size;
+    if (size < 8 + 2 * (size_t)lengths + offsets || memcmp(bytes, "HEAP\0", 5) != 0) return 1;
+    uint64_t data_size = logit_little_endian(bytes + 8, lengths);
+    uint64_t block = logit_little_endian(bytes + 8 + lengths, lengths);
+    uint64_t address = logit_little_endian(bytes + 8 + 2 * lengths, offsets) + file->base;
+    if (block == 1) return 1;  // no free block
+    if (data_size > file->end_of_file || address > file->end_of_file - data_size) return 0;
+    unsigned char *data = malloc(data_size ? (size_t)data_size : 1);
+    if (data == NULL) return 0;
+    int sound = pread(file->descriptor, data, (size_t)data_size, (off_t)address) == (ssize_t)data_size;
+    // Free blocks do not overlap and each holds its two fields: more of them than fit is a loop.
+    for (uint64_t count = 0; sound && block != 1; count++) {
+        if (block > data_size || data_size - block < 2 * (uint64_t)lengths || count > data_size / (2 * lengths)) {
+            sound = 0;
+            break;
+        }
+        block = logit_little_endian(data + block, lengths);
+    }
+    free(data);
+    return sound;
+}
+
 // As libhdf5's sec2 driver: within the end of address, and zeros past the end of the file (but see below).
 static herr_t logit_read_only_read(H5FD_t *public_part, H5FD_mem_t type, hid_t dxpl, haddr_t address, size_t size,
                                    void *buffer) {
@@ -185,6 +219,7 @@ static herr_t logit_read_only_read(H5FD_t *public_part, H5FD_mem_t type, hid_t d
         size -= (size_t)count;
     }
     if (type == H5FD_MEM_DRAW && !logit_read_only_global_heap_is_sound(start, requested, file->length_size)) return -1;
+    if (type != H5FD_MEM_DRAW && !logit_read_only_local_heap_is_sound(file, start, requested)) return -1;
     return 0;
 }
 

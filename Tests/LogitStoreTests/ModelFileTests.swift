@@ -49,6 +49,18 @@ import LogitData
             throws: { String(describing: $0).contains("cannot read attribute 'kind'") }
     }
 
+    /// Found by the model-file fuzz target: a group's local heap whose free list loops back; libhdf5 1.10 followed
+    /// it, allocating as it went, until gigabytes later it failed. The driver refuses such a heap as a read error.
+    @Test func aLocalHeapWhoseFreeListLoopsIsAnErrorWithoutTheMemory() throws {
+        let before = peakResidentKilobytes()
+        let started = ContinuousClock.now
+        #expect(throws: (any Error).self) {
+            try ModelFile.read(path: fuzzFixture("hdf5-local-heap-free-list-loop.h5"), name: "imported")
+        }
+        #expect(peakResidentKilobytes() - before < 256 * 1024)
+        #expect(started.duration(to: .now) < .seconds(5))
+    }
+
     /// Found by the model-file fuzz target: a standardising model whose std was 5.5e-40 (subnormal), so the
     /// kernels multiplied by an infinite reciprocal and no row could be scored.
     @Test func aStdWithoutAFiniteReciprocalIsRefused() throws {
