@@ -132,6 +132,7 @@ export class SweepView {
     this.features = 0;
     this.pointsReceived = 0;
     this.figures.clear();
+    this.renderedKey = null;
     replaceChildren(byId('sweep-weights-strip'));
     this.element.dataset.sweepId = id;
     try {
@@ -152,13 +153,10 @@ export class SweepView {
   /** A sweep as the service answered it (GET, the list's poll, the stream's status event). */
   accept(sweep) {
     const previous = this.sweep;
-    // The list's poll may be older than a point the stream has brought: keep the newer points.
+    // A poll of the list may have been answered before the stream's latest point or its end: keep the newer.
     if (previous && previous.id === sweep.id) {
       const done = (s) => s.points.filter((point) => point.result).length;
-      if (done(sweep) < done(previous)) {
-        this.sweep = { ...previous, status: sweep.status === 'queued' ? previous.status : sweep.status };
-        return this.render();
-      }
+      if (done(sweep) < done(previous) || (!ACTIVE.has(previous.status) && ACTIVE.has(sweep.status))) return;
     }
     this.sweep = sweep;
     this.serverBest = sweep.best ? sweep.best.index : null;
@@ -233,9 +231,13 @@ export class SweepView {
   render() {
     const sweep = this.sweep;
     if (!sweep) return;
+    const best = this.bestIndex();
+    // The list's poll brings the same sweep every few seconds: redrawing it would only take a focused link's focus.
+    const key = JSON.stringify([sweep, best, this.pointsReceived, this.features, this.image]);
+    if (key === this.renderedKey) return;
+    this.renderedKey = key;
     this.showError('');
     const axis = sweepAxis(sweep);
-    const best = this.bestIndex();
     const bestPoint = sweep.points.find((point) => point.index === best) || null;
     const done = sweep.points.filter((point) => point.result).length;
     Object.assign(this.element.dataset, {
