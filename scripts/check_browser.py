@@ -14,7 +14,18 @@ root, so it finds data/ and public/), then checks that:
   - a stroke drawn on the canvas with the mouse gives a prediction with ten probability bars;
   - real MNIST test digits re-rendered large, off centre, and re-sampled by the page's own
     mnist-preprocess.js are classified by /predict like the original digits;
-  - the page fits a 390 px wide screen, and the browser console has no errors;
+  - a sweep's 400 from POST /sweeps (a range of no points, a point with a negative lambda) is shown next to the
+    sweep form's grid and creates no sweep;
+  - a sweep submitted from the sweep form (the training form's request, MNIST on 8,000 rows, at 5 log-spaced
+    lambdas with 3-fold CV) draws its path while it runs (a partial path from the event stream), ends with one
+    point per lambda in the score, accuracy, sparsity and weight-norm charts (log x axis), marks the service's best
+    point in every chart, in the table and in a strip of one loaded weight image per point, sets the alias that
+    promote names, and opens the best version in the gallery;
+  - a tabular L1 sweep (the breast cancer set, 5 lambdas, 3-fold CV) started with the API shows up in the list
+    and draws its coefficient path, one line per coefficient, with the best marked;
+  - the sweep view's cancel button cancels a running sweep;
+  - the page fits a 390 px wide screen (with the sweep panel showing a sweep), and the browser console has no
+    errors;
   - on a second service started with API keys (LOGIT_API_KEYS), training from the page without a key shows a
     401 message pointing at the key field and creates no job; with the key typed in the header's field (kept in
     sessionStorage, never localStorage, and still there after a reload) the page trains, sets and removes an
@@ -57,6 +68,20 @@ TRAINING_FORM = {
     "train-train-size": "3000",
     "train-eval-every": "4",
 }
+# A sweep from the page's form: the training form's request (MNIST, L-BFGS on 8,000 rows) at 5 log-spaced lambdas,
+# each scored by 3-fold CV; about 3 s in all, a point every half second or so, to watch the path grow.
+SWEEP_MODEL = "sweep-check"
+SWEEP_FORM = {"sweep-name": SWEEP_MODEL, "sweep-from": "0.1", "sweep-to": "0.00001", "sweep-count": "5",
+              "sweep-cv-folds": "3", "sweep-promote": "best"}
+SWEEP_TRAIN_SIZE = "8000"
+# The classic lasso picture: the breast cancer set's L1 path, started with the API and drawn by the page.
+TABULAR_SWEEP = {
+    "name": "bcw-path",
+    "base": {"dataset": "breast-cancer-wisconsin", "model": "logistic", "regularization": {"type": "l1"}},
+    "grid": {"regularization.lambda": {"log_space": [0.3, 0.003, 5]}},
+    "cv_folds": 3, "metric": "log_loss", "promote": "best",
+}
+SWEEP_CHARTS = ("sweep-chart-score", "sweep-chart-accuracy", "sweep-chart-sparsity", "sweep-chart-weight-norm")
 RESAMPLED_DIGITS = 20
 # The re-sampling check asks a reasonably trained model (L-BFGS on 20,000 rows, ~92% accuracy, a few
 # seconds), so that it compares the pre-processing rather than a weak model's coin flips.
@@ -263,6 +288,7 @@ class Check:
         self.job_id = None
         self.version = None
         self.keyed = None
+        self.sweep_id = None
 
     def page_loads(self):
         driver = self.driver
@@ -498,6 +524,209 @@ class Check:
               f" originals; {correct} of them correctly")
         self.console.collect()
 
+    def prepare_sweep_base(self):
+        """The training form, the sweep's base: its defaults on MNIST, with 8,000 training rows."""
+        driver = self.driver
+        click(driver, driver.find_element(By.ID, "train-reset"))
+        Select(driver.find_element(By.ID, "train-dataset")).select_by_value("mnist")
+        set_value(driver, "train-train-size", SWEEP_TRAIN_SIZE)
+
+    def sweep_errors_are_shown_by_the_form(self):
+        driver = self.driver
+        self.prepare_sweep_base()
+        for element_id, value in SWEEP_FORM.items():
+            set_value(driver, element_id, value)
+
+        def submit_and_read_grid_error():
+            click(driver, driver.find_element(By.ID, "sweep-submit"))
+            return wait(driver, 10, lambda d: d.find_elements(By.CSS_SELECTOR, '#sweep-form [data-field="grid"] > .field-error'),
+                        "no error shown next to the sweep's grid")[0].text
+
+        # No points: the range's count is refused as a whole.
+        set_value(driver, "sweep-count", "0")
+        message = submit_and_read_grid_error()
+        assert "count" in message, message
+        assert driver.find_element(By.ID, "sweep-from").get_attribute("aria-invalid") is None
+        assert driver.find_element(By.ID, "sweep-key").get_attribute("aria-invalid") == "true"
+        # A bad point: a linear range from -1 gives a negative lambda, which the service names by point.
+        click(driver, driver.find_element(By.CSS_SELECTOR, 'label[for="sweep-spacing-linear"]'))
+        set_value(driver, "sweep-from", "-1")
+        set_value(driver, "sweep-to", "1")
+        set_value(driver, "sweep-count", "3")
+        wait(driver, 5, lambda d: not d.find_elements(By.CSS_SELECTOR, '#sweep-form [data-field="grid"] > .field-error'),
+             "the grid's error stayed while its fields were edited")
+        message = submit_and_read_grid_error()
+        assert "point 0" in message and ">= 0" in message, message
+        alert = driver.find_element(By.ID, "sweep-error")
+        assert alert.is_displayed() and "attention" in alert.text, alert.text
+        status, body = self.server.request("GET", "/sweeps")
+        assert status == 200 and body["sweeps"] == [], f"a refused sweep was created: {body}"
+        self.console.collect(expected=[r"/sweeps .*400"])
+
+    def sweep_state(self):
+        return js(self.driver, """
+            const view = document.getElementById('sweep-view');
+            const chart = (id) => document.getElementById(id).dataset;
+            return {id: view.dataset.sweepId, status: view.dataset.status, received: Number(view.dataset.pointsReceived || 0),
+                    best: view.dataset.bestIndex, drawn: Number(chart('sweep-chart-score').pointsDrawn || 0)};""")
+
+    def wait_for_sweep_end(self, sweep_id, samples=None, timeout=240):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.sweep_state()
+            if state["id"] == sweep_id and state["status"] in ("queued", "running") and samples is not None:
+                samples.append(state["drawn"])
+            if state["id"] == sweep_id and state["status"] in ("succeeded", "failed", "cancelled"):
+                return state
+            time.sleep(0.1)
+        raise AssertionError(f"the sweep did not end on the page within {timeout} s: {self.sweep_state()}")
+
+    def check_best_is_marked(self, sweep, charts):
+        """The service's best point is the one marked in every chart, in the table and in the view."""
+        driver = self.driver
+        best = sweep["best"]
+        assert best is not None, sweep
+        best_lambda = best["params"]["regularization.lambda"]
+        for chart_id in charts:
+            marked = driver.find_element(By.ID, chart_id).get_attribute("data-marker-x")
+            assert marked and abs(float(marked) - best_lambda) <= 1e-12 * best_lambda, \
+                f"{chart_id} marks {marked}, the service's best lambda is {best_lambda}"
+            assert driver.find_element(By.ID, chart_id).get_attribute("data-x-scale") == "log", f"{chart_id} has no log x axis"
+        rows = driver.find_elements(By.CSS_SELECTOR, "#sweep-points tbody tr")
+        assert len(rows) == len(sweep["points"]), f"{len(rows)} table rows for {len(sweep['points'])} points"
+        marked_rows = [row.get_attribute("data-index") for row in rows if "best" in row.get_attribute("class").split()]
+        assert marked_rows == [str(best["index"])], f"table marks {marked_rows}, the service's best is {best['index']}"
+        assert driver.find_element(By.ID, "sweep-view").get_attribute("data-best-index") == str(best["index"])
+        return best
+
+    def painted_pixels(self, container_id):
+        return js(self.driver, """
+            const canvas = document.querySelector(`#${arguments[0]} canvas`);
+            const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            let count = 0; for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count++;
+            return count;""", container_id)
+
+    def sweep_from_the_form_draws_the_path_live(self):
+        driver = self.driver
+        self.prepare_sweep_base()
+        # Picking a field suggests its usual range: linear for epochs, log for lambda.
+        Select(driver.find_element(By.ID, "sweep-key")).select_by_value("epochs")
+        assert driver.find_element(By.ID, "sweep-spacing-linear").is_selected(), "picking epochs did not suggest linear spacing"
+        Select(driver.find_element(By.ID, "sweep-key")).select_by_value("regularization.lambda")
+        assert driver.find_element(By.ID, "sweep-spacing-log").is_selected(), "picking lambda did not suggest log spacing"
+        for element_id, value in SWEEP_FORM.items():
+            set_value(driver, element_id, value)
+        click(driver, driver.find_element(By.ID, "sweep-submit"))
+        wait(driver, 15, lambda d: "queued" in d.find_element(By.ID, "sweep-status").text, "the form did not report a queued sweep")
+        assert driver.find_element(By.ID, "sweep-error").get_attribute("hidden") is not None, "the 400 message stayed"
+        status, body = self.server.request("GET", "/sweeps")
+        assert status == 200 and len(body["sweeps"]) == 1, body
+        sweep_id = body["sweeps"][0]["id"]
+        samples = []
+        final = self.wait_for_sweep_end(sweep_id, samples)
+        assert final["status"] == "succeeded", f"the sweep ended {final['status']}"
+        status, sweep = self.server.request("GET", f"/sweeps/{sweep_id}")
+        assert status == 200 and sweep["status"] == "succeeded", sweep
+        # Every point is the training form's request with its lambda: 8,000 rows of MNIST, from the form.
+        status, job = self.server.request("GET", f"/jobs/{sweep['jobs'][0]}")
+        assert job["request"]["train_size"] == int(SWEEP_TRAIN_SIZE) and job["request"]["dataset"] == "mnist", job["request"]
+        lambdas = sorted(point["params"]["regularization.lambda"] for point in sweep["points"])
+        assert len(lambdas) == 5 and abs(lambdas[0] - 1e-5) < 1e-12 and abs(lambdas[-1] - 0.1) < 1e-12, lambdas
+        # The path grew on the page while the sweep ran: a partial path was drawn, from points of the event stream.
+        partial = sorted(set(count for count in samples if 0 < count < 5))
+        assert partial, f"no partial path was drawn while the sweep ran (point counts while running: {sorted(set(samples))})"
+        assert final["received"] >= 1, "no point came through the event stream"
+        for chart_id in SWEEP_CHARTS:
+            wait(driver, 5, lambda d: d.find_element(By.ID, chart_id).get_attribute("data-points-drawn")
+                 == str(15 if chart_id == "sweep-chart-accuracy" else 5), f"{chart_id} does not show every point")
+        assert driver.find_element(By.ID, "sweep-chart-accuracy").get_attribute("data-series-drawn") == "3", "train/validation/test"
+        inked = self.painted_pixels("sweep-chart-score")
+        assert inked > 500, f"the score chart looks empty ({inked} painted pixels)"
+        best = self.check_best_is_marked(sweep, SWEEP_CHARTS)
+        best_row = driver.find_element(By.CSS_SELECTOR, "#sweep-points tbody tr.best")
+        assert "±" in best_row.text, f"the CV mean ± std is missing: {best_row.text}"
+        # One weight image per point, each loaded, the best one marked.
+        wait(driver, 30, lambda d: js(d, """
+            const images = [...document.querySelectorAll('#sweep-weights-strip img')];
+            return images.length === 5 && images.every((image) => image.complete && image.naturalWidth > 0);"""),
+             "the weight strip has not loaded one image per point")
+        assert driver.find_element(By.ID, "sweep-weights").is_displayed(), "the weight strip is hidden"
+        frames = driver.find_elements(By.CSS_SELECTOR, "#sweep-weights-strip .weight-frame.best")
+        assert [frame.get_attribute("data-index") for frame in frames] == [str(best["index"])], "the strip marks another point"
+        # The alias from promote is set, and shown; the best version opens in the gallery.
+        status, model = self.server.request("GET", f"/models/{SWEEP_MODEL}")
+        assert status == 200 and model["aliases"].get("best") == best["model"]["version"], model["aliases"]
+        wait(driver, 10, lambda d: f"best → v{best['model']['version']}" in d.find_element(By.ID, "sweep-best").text,
+             "the view does not show the alias")
+        link = driver.find_element(By.ID, "sweep-best-link")
+        assert link.get_attribute("href").endswith(f"#models/{SWEEP_MODEL}/{best['model']['version']}"), link.get_attribute("href")
+        click(driver, link)
+        # Read in one go: the gallery redraws the title when the sweep's end refreshes the models.
+        title = lambda d: js(d, "return document.getElementById('version-title')?.textContent || ''")
+        wait(driver, 15, lambda d: SWEEP_MODEL in title(d) and f"version {best['model']['version']}" in title(d),
+             "the best version did not open in the gallery")
+        self.sweep_id = sweep_id
+        self.console.collect()
+        print(f"   points drawn while running: {partial}; best lambda {best['params']['regularization.lambda']:.3g}"
+              f" (v{best['model']['version']}, aliased best)")
+
+    def tabular_sweep_draws_the_coefficient_path(self):
+        driver = self.driver
+        status, body = self.server.request("POST", "/sweeps", TABULAR_SWEEP)
+        assert status == 202, body
+        sweep_id = body["sweep"]["id"]
+        status, datasets = self.server.request("GET", "/datasets")
+        features = next(d["features"] for d in datasets["datasets"] if d["name"] == "breast-cancer-wisconsin")
+        # The list polls GET /sweeps: the API's sweep appears there, and a click shows it.
+        button = wait(driver, 15, lambda d: d.find_elements(By.CSS_SELECTOR, f'#sweeps-list [data-sweep-id="{sweep_id}"] button'),
+                      "the sweep started with the API is not listed")[0]
+        click(driver, button)
+        assert button.get_attribute("aria-pressed") == "true"
+        final = self.wait_for_sweep_end(sweep_id)
+        assert final["status"] == "succeeded", f"the sweep ended {final['status']}"
+        status, sweep = self.server.request("GET", f"/sweeps/{sweep_id}")
+        coefficients = len(sweep["points"][0]["result"]["coefficients"])
+        assert coefficients >= features, f"{coefficients} coefficients for {features} features"
+        chart = driver.find_element(By.ID, "sweep-chart-coefficients")
+        wait(driver, 10, lambda d: chart.is_displayed() and chart.get_attribute("data-series-drawn") == str(coefficients),
+             f"the coefficient path does not draw one line per coefficient ({chart.get_attribute('data-series-drawn')} of {coefficients})")
+        assert int(chart.get_attribute("data-points-drawn")) == coefficients * 5, chart.get_attribute("data-points-drawn")
+        inked = self.painted_pixels("sweep-chart-coefficients")
+        assert inked > 2000, f"the coefficient path looks empty ({inked} painted pixels)"
+        self.check_best_is_marked(sweep, SWEEP_CHARTS + ("sweep-chart-coefficients",))
+        assert not driver.find_element(By.ID, "sweep-weights").is_displayed(), "a tabular sweep shows a weight strip"
+        # The lasso: the strongest penalty leaves more weights at zero than the weakest.
+        by_lambda = sorted((p["params"]["regularization.lambda"], p["result"]["sparsity"]) for p in sweep["points"])
+        assert by_lambda[-1][1] > by_lambda[0][1], f"sparsity along the L1 path: {by_lambda}"
+        self.console.collect()
+        print(f"   {coefficients} coefficient lines over 5 lambdas; sparsity {by_lambda[0][1]:.0%} .. {by_lambda[-1][1]:.0%}")
+
+    def cancel_button_stops_a_sweep(self):
+        driver = self.driver
+        # Long enough to be running when the button is pressed: 20,000 rows, 5-fold CV, 6 points.
+        status, body = self.server.request("POST", "/sweeps", {
+            "name": "sweep-cancel", "base": {"dataset": "mnist", "train_size": 20000},
+            "grid": {"regularization.lambda": {"log_space": [0.1, 0.000001, 6]}}, "cv_folds": 5})
+        assert status == 202, body
+        sweep_id = body["sweep"]["id"]
+        button = wait(driver, 15, lambda d: d.find_elements(By.CSS_SELECTOR, f'#sweeps-list [data-sweep-id="{sweep_id}"] button'),
+                      "the sweep is not listed")[0]
+        click(driver, button)
+        cancel = wait(driver, 15, lambda d: (lambda b: b if b.is_displayed() else None)(d.find_element(By.ID, "sweep-cancel")),
+                      "no cancel button for a running sweep")
+        click(driver, cancel)
+        final = self.wait_for_sweep_end(sweep_id, timeout=60)
+        assert final["status"] == "cancelled", f"the sweep ended {final['status']}"
+        status, sweep = self.server.request("GET", f"/sweeps/{sweep_id}")
+        assert sweep["status"] == "cancelled" and sweep["progress"]["done"] < 6, sweep["progress"]
+        assert not driver.find_element(By.ID, "sweep-cancel").is_displayed(), "the cancel button stayed"
+        self.console.collect()
+        # The image sweep again, so that the narrow-screen check covers its weight strip.
+        assert self.sweep_id, "no image sweep to show again (its check failed)"
+        click(driver, driver.find_element(By.CSS_SELECTOR, f'#sweeps-list [data-sweep-id="{self.sweep_id}"] button'))
+        wait(driver, 15, lambda d: js(d, "return document.querySelectorAll('#sweep-weights-strip img').length") == 5,
+             "the image sweep's strip did not come back")
+
     def fits_a_narrow_screen(self):
         driver = self.driver
         wide = os.environ.get("LOGIT_SCREENSHOT", "/tmp/logit-page.png")
@@ -662,6 +891,13 @@ def main():
             ("an alias can be set and removed", check.aliases_can_be_set_and_removed),
             ("a digit drawn with the mouse gets ten probability bars", check.drawing_gives_a_prediction),
             ("re-rendered, re-sampled test digits are classified like the originals", check.resampled_digits_are_classified_the_same),
+            ("a refused sweep (no points, a bad point) is shown next to the sweep form and creates nothing",
+             check.sweep_errors_are_shown_by_the_form),
+            ("a sweep from the form draws its path live, marks the best, loads its weights and aliases it",
+             check.sweep_from_the_form_draws_the_path_live),
+            ("a tabular L1 sweep started with the API draws its coefficient path",
+             check.tabular_sweep_draws_the_coefficient_path),
+            ("the sweep view's cancel button cancels a running sweep", check.cancel_button_stops_a_sweep),
             ("the page fits a 390 px screen (screenshots saved)", check.fits_a_narrow_screen),
             ("a digit drawn by touch on a 390 px screen gets a prediction", check.touch_drawing_on_a_phone),
             ("with API keys, training without a key shows the 401 message and creates nothing",

@@ -54,8 +54,13 @@ export const api = {
   jobs: () => request('GET', '/jobs').then((body) => body.jobs),
   job: (id) => request('GET', `/jobs/${segment(id)}`),
   cancelJob: (id) => request('POST', `/jobs/${segment(id)}/cancel`),
+  sweep: (body) => request('POST', '/sweeps', body).then((answer) => answer.sweep),
+  sweeps: () => request('GET', '/sweeps').then((body) => body.sweeps),
+  sweepById: (id) => request('GET', `/sweeps/${segment(id)}`),
+  cancelSweep: (id) => request('POST', `/sweeps/${segment(id)}/cancel`),
   models: () => request('GET', '/models').then((body) => body.models),
   model: (name) => request('GET', `/models/${segment(name)}`),
+  version: (name, version) => request('GET', versionPath(name, version)),
   metrics: (name, version) => request('GET', `${versionPath(name, version)}/metrics`),
   curves: (name, version) => request('GET', `${versionPath(name, version)}/curves`).then((body) => body.points),
   setAlias: (name, alias, version) => request('PUT', `/models/${segment(name)}/aliases/${segment(alias)}`, { version }),
@@ -71,6 +76,7 @@ export const api = {
 /** Addresses of a version's files (images and the HDF5 download). */
 export const urls = {
   eventStream: (jobId) => `/jobs/${segment(jobId)}/events`,
+  sweepEvents: (sweepId) => `/sweeps/${segment(sweepId)}/events`,
   weights: (name, version, options = {}) => withQuery(`${versionPath(name, version)}/weights.png`, options),
   meanImages: (name, version) => `${versionPath(name, version)}/mean-images.png`,
   misclassified: (name, version, limit = 36) => `${versionPath(name, version)}/misclassified.png?limit=${limit}`,

@@ -1,5 +1,6 @@
-// Canvas line charts: labelled axes with "nice" ticks, linear or log y scale, a hover (or keyboard)
-// crosshair with a tooltip of every series' value, and crisp drawing on high-DPI screens.
+// Canvas line charts: labelled axes with "nice" ticks, linear or log x and y scales, shaded bands (a mean's
+// ± std), a marked x (a sweep's best point), a hover (or keyboard) crosshair with a tooltip of every series'
+// value, and crisp drawing on high-DPI screens.
 import { h, cssVariable } from './dom.js';
 
 /**
@@ -46,6 +47,15 @@ export function logTicks(min, max) {
   return ticks.length >= 2 ? ticks : [min, max];
 }
 
+const TOOLTIP_ROWS = 10;
+
+/** At most `count` of `ticks`, evenly picked from the first, so labels of a long log axis do not collide. */
+export function thinned(ticks, count) {
+  if (ticks.length <= count) return ticks;
+  const step = Math.ceil((ticks.length - 1) / (Math.max(2, count) - 1));
+  return ticks.filter((_, index) => index % step === 0);
+}
+
 const defaultFormat = (value) => {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
@@ -65,7 +75,7 @@ export class LineChart {
     this.canvas = h('canvas', { tabindex: 0, role: 'img', 'aria-label': options.label });
     this.tooltip = h('div', { class: 'chart-tooltip', hidden: true, 'aria-live': 'polite' });
     container.append(this.canvas, this.tooltip);
-    this.data = { series: [], xLabel: '', xFormat: defaultFormat, logY: false };
+    this.data = { series: [], bands: [], marker: null, xLabel: '', xFormat: defaultFormat, logX: false, logY: false };
     this.cursorX = null; // data x of the crosshair, or null
     this.frame = 0;
 
@@ -76,7 +86,11 @@ export class LineChart {
     new ResizeObserver(() => this.render()).observe(container);
   }
 
-  /** series: [{label, color, dash?: number[], faded?: boolean, points: [[x, y], ...] sorted by x}] */
+  /**
+   * series: [{label, color, dash?: number[], faded?: boolean, points: [[x, y], ...] sorted by x}];
+   * bands: [{color, points: [[x, low, high], ...] sorted by x}], shaded behind the series;
+   * marker: {x, label} or null, a vertical line with its label and a ring on each series' point at that x.
+   */
   update(data) {
     this.data = { ...this.data, ...data };
     this.scheduleRender();
@@ -90,10 +104,17 @@ export class LineChart {
     });
   }
 
-  /** Finite points of a series, without y <= 0 on a log scale. */
+  /** Finite points of a series, without values <= 0 on a log scale. */
   visiblePoints(series) {
-    const logY = this.data.logY;
-    return series.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0));
+    const { logX, logY } = this.data;
+    return series.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0) && (!logX || x > 0));
+  }
+
+  /** A band's finite points, as [x, low, high]. */
+  visibleBand(band) {
+    const { logX, logY } = this.data;
+    return band.points.filter(([x, low, high]) => Number.isFinite(x) && Number.isFinite(low) && Number.isFinite(high)
+      && (!logX || x > 0) && (!logY || low > 0));
   }
 
   layout() {
@@ -101,9 +122,15 @@ export class LineChart {
     const height = this.container.clientHeight || 240;
     const all = this.data.series.flatMap((series) => this.visiblePoints(series));
     if (all.length === 0) return { width, height, empty: true };
+    for (const band of this.data.bands || []) {
+      for (const [bx, low, high] of this.visibleBand(band)) all.push([bx, low], [bx, high]);
+    }
 
+    const logX = this.data.logX;
     let xMin = Math.min(...all.map((p) => p[0])), xMax = Math.max(...all.map((p) => p[0]));
-    if (xMax === xMin) { xMin -= 1; xMax += 1; }
+    if (xMax === xMin) {
+      if (logX) { xMin /= 2; xMax *= 2; } else { xMin -= 1; xMax += 1; }
+    }
     let yMin = Math.min(...all.map((p) => p[1])), yMax = Math.max(...all.map((p) => p[1]));
     let yTicks;
     if (this.data.logY) {
@@ -120,15 +147,22 @@ export class LineChart {
     const yStep = yTicks.length > 1 ? Math.abs(yTicks[1] - yTicks[0]) : 0;
     const labelWidth = Math.max(...yTicks.map((tick) => context.measureText(this.options.yFormat(tick, false, yStep)).width));
     const plot = { left: Math.ceil(labelWidth) + 34, right: width - 14, top: 12, bottom: height - 42 };
-    const xTicks = linearTicks(xMin, xMax, Math.max(2, Math.min(7, Math.floor((plot.right - plot.left) / 80))));
+    // A log axis is padded a little, so the end points' markers are not cut off at the edges.
+    if (logX) { const pad = (Math.log10(xMax) - Math.log10(xMin)) * 0.03; xMin /= 10 ** pad; xMax *= 10 ** pad; }
+    const xTicks = logX ? thinned(logTicks(xMin, xMax), Math.max(2, Math.floor((plot.right - plot.left) / 56)))
+      : linearTicks(xMin, xMax, Math.max(2, Math.min(7, Math.floor((plot.right - plot.left) / 80))));
     // Leave room for half of the last x label when its tick sits at the right edge.
     const lastLabel = context.measureText(this.data.xFormat(xTicks[xTicks.length - 1])).width;
     plot.right = width - Math.max(14, Math.ceil(lastLabel / 2) + 4);
     const y = this.data.logY
       ? (value) => plot.bottom - ((Math.log10(value) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * (plot.bottom - plot.top)
       : (value) => plot.bottom - ((value - yMin) / (yMax - yMin)) * (plot.bottom - plot.top);
-    const x = (value) => plot.left + ((value - xMin) / (xMax - xMin)) * (plot.right - plot.left);
-    const xInverse = (pixel) => xMin + ((pixel - plot.left) / (plot.right - plot.left)) * (xMax - xMin);
+    const x = logX
+      ? (value) => plot.left + ((Math.log10(value) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * (plot.right - plot.left)
+      : (value) => plot.left + ((value - xMin) / (xMax - xMin)) * (plot.right - plot.left);
+    const xInverse = logX
+      ? (pixel) => 10 ** (Math.log10(xMin) + ((pixel - plot.left) / (plot.right - plot.left)) * (Math.log10(xMax) - Math.log10(xMin)))
+      : (pixel) => xMin + ((pixel - plot.left) / (plot.right - plot.left)) * (xMax - xMin);
     return { width, height, plot, x, y, xInverse, xTicks, yTicks, yStep, xMin, xMax };
   }
 
@@ -155,6 +189,7 @@ export class LineChart {
       axis: cssVariable('--chart-axis') || '#9ca3af',
     };
 
+    this.recordDrawn(layout);
     if (layout.empty) {
       context.fillStyle = colors.text;
       context.font = this.font(13);
@@ -169,9 +204,69 @@ export class LineChart {
     context.beginPath();
     context.rect(layout.plot.left, layout.plot.top - 4, layout.plot.right - layout.plot.left + 4, layout.plot.bottom - layout.plot.top + 8);
     context.clip();
+    for (const band of this.data.bands || []) this.drawBand(context, layout, band);
     for (const series of this.data.series) this.drawSeries(context, layout, series);
     context.restore();
+    this.drawMarker(context, layout);
     this.drawCursor(context, layout, colors);
+  }
+
+  /** What was drawn, on the container's data attributes: for tests, and for anyone reading the DOM. */
+  recordDrawn(layout) {
+    const drawn = layout.empty ? [] : this.data.series.filter((series) => !series.faded).map((series) => this.visiblePoints(series).length).filter(Boolean);
+    this.container.dataset.seriesDrawn = String(drawn.length);
+    this.container.dataset.pointsDrawn = String(drawn.reduce((sum, count) => sum + count, 0));
+    this.container.dataset.xScale = this.data.logX ? 'log' : 'linear';
+    const marker = this.data.marker;
+    if (!layout.empty && marker && Number.isFinite(marker.x)) this.container.dataset.markerX = String(marker.x);
+    else delete this.container.dataset.markerX;
+  }
+
+  drawBand(context, layout, band) {
+    const points = this.visibleBand(band);
+    if (points.length === 0) return;
+    context.fillStyle = band.color;
+    context.globalAlpha = 0.16;
+    context.beginPath();
+    points.forEach(([px, , high], index) => context[index === 0 ? 'moveTo' : 'lineTo'](layout.x(px), layout.y(high)));
+    for (let index = points.length - 1; index >= 0; index--) context.lineTo(layout.x(points[index][0]), layout.y(points[index][1]));
+    context.closePath();
+    context.fill();
+    // A single point has no area: show its extent as an error bar instead.
+    if (points.length === 1) {
+      const [px, low, high] = points[0];
+      context.globalAlpha = 0.5;
+      context.fillRect(layout.x(px) - 1.5, layout.y(high), 3, layout.y(low) - layout.y(high));
+    }
+    context.globalAlpha = 1;
+  }
+
+  drawMarker(context, layout) {
+    const marker = this.data.marker;
+    if (!marker || !Number.isFinite(marker.x) || (this.data.logX && marker.x <= 0)) return;
+    const px = Math.round(layout.x(marker.x)) + 0.5;
+    const color = cssVariable('--success') || '#067647';
+    context.strokeStyle = color;
+    context.lineWidth = 1.5;
+    context.setLineDash([5, 3]);
+    context.beginPath(); context.moveTo(px, layout.plot.top); context.lineTo(px, layout.plot.bottom); context.stroke();
+    context.setLineDash([]);
+    for (const series of this.data.series) {
+      if (series.faded) continue;
+      const point = this.visiblePoints(series).find(([x]) => x === marker.x);
+      if (!point) continue;
+      context.beginPath();
+      context.arc(layout.x(point[0]), layout.y(point[1]), 5, 0, Math.PI * 2);
+      context.stroke();
+    }
+    if (marker.label) {
+      context.fillStyle = color;
+      context.font = this.font(11);
+      context.textBaseline = 'top';
+      context.textAlign = px > (layout.plot.left + layout.plot.right) / 2 ? 'right' : 'left';
+      context.fillText(marker.label, px + (context.textAlign === 'right' ? -4 : 4), layout.plot.top);
+    }
+    context.lineWidth = 1;
   }
 
   drawAxes(context, { plot, x, y, xTicks, yTicks, yStep, height }, colors) {
@@ -244,9 +339,10 @@ export class LineChart {
 
   /** The point of `series` nearest to data x, or null. */
   nearest(series, dataX) {
+    const distance = (x) => (this.data.logX ? Math.abs(Math.log(x / dataX)) : Math.abs(x - dataX));
     let best = null;
     for (const point of this.visiblePoints(series)) {
-      if (!best || Math.abs(point[0] - dataX) < Math.abs(best[0] - dataX)) best = point;
+      if (!best || distance(point[0]) < distance(best[0])) best = point;
     }
     return best;
   }
@@ -264,7 +360,8 @@ export class LineChart {
     }
     if (rows.length === 0) return;
     // Snap the crosshair to the x of the point nearest to the cursor.
-    const snapped = rows.reduce((a, b) => (Math.abs(b.point[0] - this.cursorX) < Math.abs(a.point[0] - this.cursorX) ? b : a)).point[0];
+    const distance = (x) => (this.data.logX ? Math.abs(Math.log(x / this.cursorX)) : Math.abs(x - this.cursorX));
+    const snapped = rows.reduce((a, b) => (distance(b.point[0]) < distance(a.point[0]) ? b : a)).point[0];
     const px = layout.x(snapped);
     context.strokeStyle = colors.axis;
     context.setLineDash([3, 3]);
@@ -276,12 +373,16 @@ export class LineChart {
       context.arc(layout.x(point[0]), layout.y(point[1]), 4, 0, Math.PI * 2);
       context.fill();
     }
+    // Many series (a coefficient path) would make a tooltip taller than the chart: keep the largest values.
+    const shown = rows.length > TOOLTIP_ROWS
+      ? [...rows].sort((a, b) => Math.abs(b.point[1]) - Math.abs(a.point[1])).slice(0, TOOLTIP_ROWS) : rows;
     this.tooltip.replaceChildren(
       h('div', { class: 'chart-tooltip-title', text: `${this.data.xLabel}: ${this.data.xFormat(snapped)}` }),
-      ...rows.map(({ series, point }) => h('div', { class: 'chart-tooltip-row' },
+      ...shown.map(({ series, point }) => h('div', { class: 'chart-tooltip-row' },
         h('span', { class: 'swatch', style: { background: series.color }, 'aria-hidden': 'true' }),
         h('span', { class: 'chart-tooltip-label', text: series.label }),
         h('span', { class: 'chart-tooltip-value', text: this.options.yFormat(point[1], true) }))),
+      rows.length > shown.length ? h('div', { class: 'chart-tooltip-row muted', text: `… and ${rows.length - shown.length} more` }) : null,
     );
     this.tooltip.hidden = false;
     const tipWidth = this.tooltip.offsetWidth;

@@ -1,11 +1,15 @@
 // Wires the panels together: the form starts jobs, the jobs list feeds the curves and refreshes the
-// models when a job succeeds, and "#models/NAME/VERSION" links open a version in the gallery.
+// models when a job succeeds, the sweep form (on the training form's request) starts sweeps that the sweep
+// view follows, and "#models/NAME/VERSION" links open a version in the gallery.
 import { TrainForm } from './train-form.js';
 import { JobsPanel } from './jobs.js';
 import { CurvesPanel } from './curves.js';
 import { ModelStore } from './models.js';
 import { Gallery } from './gallery.js';
 import { DrawPanel } from './draw.js';
+import { SweepForm } from './sweep-form.js';
+import { SweepsPanel } from './sweeps.js';
+import { SweepView } from './sweep-view.js';
 import { ApiKeyField } from './api-key.js';
 import { byId } from './dom.js';
 
@@ -35,6 +39,19 @@ const form = new TrainForm({
   },
 });
 new DrawPanel(store);
+// A finished sweep has new versions, and perhaps a new alias.
+const sweepView = new SweepView({ onFinished: () => { store.refresh(); sweeps.refresh(); } });
+const sweeps = new SweepsPanel({
+  onSelect: (id) => sweepView.show(id),
+  onUpdate: (list) => list.forEach((sweep) => sweepView.update(sweep)),
+});
+new SweepForm(form, {
+  onSubmitted: (sweep) => {
+    sweeps.refresh();
+    sweeps.select(sweep.id);
+    jobs.refresh();
+  },
+});
 
 /** "#models/NAME/VERSION" selects that version in the gallery and scrolls to it. */
 function followHash() {
@@ -50,6 +67,7 @@ document.addEventListener('click', (event) => {
 
 form.load();
 jobs.start();
+sweeps.start();
 store.refresh().then(() => {
   const first = store.models[0];
   if (location.hash.startsWith('#models/')) followHash();

@@ -2,6 +2,7 @@
 // only the fields that apply, builds the POST /train body and shows validation errors by field.
 import { api, ApiError } from './api.js';
 import { h, byId, replaceChildren } from './dom.js';
+import { FormErrors } from './form-errors.js';
 import { shortId } from './format.js';
 
 const MINI_BATCH = new Set(['sgd', 'momentum', 'adam']);
@@ -50,6 +51,7 @@ export function fixedDefaults(defaults) {
 export class TrainForm {
   constructor({ onSubmitted }) {
     this.form = byId('train-form');
+    this.errors = new FormErrors(this.form, byId('train-error'));
     this.onSubmitted = onSubmitted;
     this.datasets = [];
     this.touched = new Set(); // names of fields the user has changed: their values are kept
@@ -128,7 +130,7 @@ export class TrainForm {
     if (name === 'dataset') return event.type === 'change' && this.onDatasetChanged();
     if (!name.startsWith('task-')) this.touched.add(name);
     else this.touched.delete('model'); // a new task type brings its own default model
-    this.clearFieldError(event.target.closest('[data-field]'));
+    this.errors.clearField(event.target.closest('[data-field]'));
     this.refresh();
   }
 
@@ -273,6 +275,18 @@ export class TrainForm {
     return { plan, errors };
   }
 
+  /**
+   * The POST /train body the form shows, as the base of a sweep (sweep-form.js); null after showing the
+   * form's own errors (a field that is not a number) next to its fields.
+   */
+  baseRequest() {
+    this.clearErrors();
+    const { plan, errors } = this.buildPlan();
+    if (!errors.length) return plan;
+    this.showErrors(errors, 'Please correct the highlighted fields.');
+    return null;
+  }
+
   async submit() {
     this.clearErrors();
     const status = byId('train-status');
@@ -300,76 +314,14 @@ export class TrainForm {
 
   /** Puts each detail next to its field (or its closest parent, e.g. "task.positive" -> "task"). */
   showErrors(details, summary) {
-    const unplaced = [];
-    let first = null;
-    for (const { field, message } of details) {
-      const wrapper = this.fieldWrapper(field);
-      if (!wrapper) {
-        unplaced.push(field ? `${field}: ${message}` : message);
-        continue;
-      }
-      if (wrapper.closest('details')) wrapper.closest('details').open = true;
-      let note = wrapper.querySelector(':scope > .field-error');
-      if (!note) {
-        note = h('p', { class: 'field-error', id: `${wrapper.dataset.field.replace(/\W/g, '-')}-error` });
-        wrapper.append(note);
-      }
-      note.textContent = note.textContent ? `${note.textContent}; ${message}` : message;
-      wrapper.classList.add('invalid');
-      const control = wrapper.querySelector('input:not([type="radio"]):not([type="checkbox"]), select') || wrapper.querySelector('input');
-      if (control) {
-        control.setAttribute('aria-invalid', 'true');
-        const describedBy = new Set((control.getAttribute('aria-describedby') || '').split(' ').filter(Boolean));
-        describedBy.add(note.id);
-        control.setAttribute('aria-describedby', [...describedBy].join(' '));
-        first ??= control;
-      }
-    }
-    if (unplaced.length) this.showGeneralError(unplaced.join('\n'));
-    else if (summary && !first) this.showGeneralError(summary);
-    const alert = byId('train-error');
-    if (first && alert.hidden) {
-      alert.textContent = `${details.length === 1 ? 'One field needs' : `${details.length} fields need`} attention.`;
-      alert.hidden = false;
-    }
-    first?.focus();
-  }
-
-  fieldWrapper(field) {
-    if (!field) return null;
-    const parts = field.split('.');
-    while (parts.length) {
-      const wrapper = this.form.querySelector(`[data-field="${CSS.escape(parts.join('.'))}"]`);
-      if (wrapper && !wrapper.hidden && !wrapper.closest('[hidden]')) return wrapper;
-      parts.pop();
-    }
-    return null;
+    this.errors.show(details, summary);
   }
 
   showGeneralError(message) {
-    const alert = byId('train-error');
-    alert.textContent = message;
-    alert.hidden = false;
-  }
-
-  clearFieldError(wrapper) {
-    if (!wrapper || !wrapper.classList.contains('invalid')) return;
-    wrapper.classList.remove('invalid');
-    const note = wrapper.querySelector(':scope > .field-error');
-    for (const control of wrapper.querySelectorAll('[aria-invalid]')) {
-      control.removeAttribute('aria-invalid');
-      if (note) {
-        const rest = (control.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== note.id);
-        if (rest.length) control.setAttribute('aria-describedby', rest.join(' '));
-        else control.removeAttribute('aria-describedby');
-      }
-    }
-    note?.remove();
+    this.errors.showGeneral(message);
   }
 
   clearErrors() {
-    for (const wrapper of this.form.querySelectorAll('.invalid')) this.clearFieldError(wrapper);
-    byId('train-error').hidden = true;
-    byId('train-error').textContent = '';
+    this.errors.clear();
   }
 }
