@@ -13,7 +13,8 @@
 // uploaded file (found by Fuzz/, docs/reliability.md). Without the accumulator the same read fails as an error.
 // Reads are plain pread(2); a file opened through it cannot be written. It also checks the global heaps that
 // variable-length strings live in before libhdf5 walks them (logit_read_only_global_heap_is_sound), the free lists
-// of local heaps (logit_read_only_local_heap_is_sound), and each
+// of local heaps (logit_read_only_local_heap_is_sound), attribute messages of object headers
+// (logit_read_only_object_header_is_sound), and each
 // variable-length string against its heap object before libhdf5 converts it (logit_checked_string_conversion).
 
 #if H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10
@@ -193,6 +194,66 @@ static int logit_read_only_local_heap_is_sound(const logit_read_only_file *file,
     return sound;
 }
 
+// Walks object header messages of version 1 (a type and a size of 2 bytes each, flags, 3 reserved bytes, then the
+// message) filling `size` bytes exactly. 1 when they do and every attribute message holds what it declares, 0 when
+// they do and one does not, -1 when the bytes are not such a run of messages. libhdf5 1.10 decodes an attribute's
+// name, type, space and value one after another by their declared sizes without checking them against the message:
+// a space declared 65,528 bytes long in a 64-byte message had the value copied from beyond the header (a read
+// overflow, found by Fuzz/).
+static int logit_object_header_messages_are_sound(const unsigned char *bytes, size_t size) {
+    size_t offset = 0;
+    int attributes_sound = 1;
+    while (offset < size) {
+        if (size - offset < 8) return -1;
+        unsigned type = (unsigned)bytes[offset] | (unsigned)bytes[offset + 1] << 8;
+        size_t length = (size_t)bytes[offset + 2] | (size_t)bytes[offset + 3] << 8;
+        if (length > size - offset - 8) return -1;
+        const unsigned char *message = bytes + offset + 8;
+        if (type == 0x000C) {  // an attribute
+            size_t name = 0, datatype = 0, dataspace = 0, header = 8;
+            int padded = 0;
+            if (length < 8) {
+                attributes_sound = 0;
+            } else {
+                name = (size_t)message[2] | (size_t)message[3] << 8;
+                datatype = (size_t)message[4] | (size_t)message[5] << 8;
+                dataspace = (size_t)message[6] | (size_t)message[7] << 8;
+                padded = message[0] == 1;
+                if (message[0] == 3) header = 9;
+                if (padded) name = (name + 7) & ~(size_t)7, datatype = (datatype + 7) & ~(size_t)7,
+                            dataspace = (dataspace + 7) & ~(size_t)7;
+                size_t declared_name = (size_t)message[2] | (size_t)message[3] << 8;
+                if (message[0] < 1 || message[0] > 3 || header + name + datatype + dataspace > length ||
+                    declared_name == 0 || memchr(message + header, 0, declared_name) == NULL) {
+                    attributes_sound = 0;
+                }
+            }
+        }
+        offset += 8 + length;
+    }
+    return attributes_sound;
+}
+
+// Whether a read of an object header (version 1: a 16-byte prefix of version 1, a reserved byte, the number of
+// messages, a reference count and the first chunk's size, then that chunk's messages) or of one of its continuation
+// chunks (messages only) holds attribute messages that hold what they declare. Bytes that are neither pass: only a
+// layout libhdf5 would take is judged. The first chunk is read here whole, however libhdf5 splits its reads.
+static int logit_read_only_object_header_is_sound(const logit_read_only_file *file, haddr_t address,
+                                                  const unsigned char *bytes, size_t size) {
+    if (logit_object_header_messages_are_sound(bytes, size) == 0) return 0;
+    if (size < 16 || bytes[0] != 1 || bytes[1] != 0) return 1;
+    uint64_t chunk = logit_little_endian(bytes + 8, 4);
+    if (chunk == 0 || address + 16 > file->end_of_file || chunk > file->end_of_file - address - 16) return 1;
+    unsigned char *messages = malloc((size_t)chunk);
+    if (messages == NULL) return 0;
+    int sound = 1;
+    if (pread(file->descriptor, messages, (size_t)chunk, (off_t)(address + 16)) == (ssize_t)chunk) {
+        sound = logit_object_header_messages_are_sound(messages, (size_t)chunk) != 0;
+    }
+    free(messages);
+    return sound;
+}
+
 // As libhdf5's sec2 driver: within the end of address, and zeros past the end of the file (but see below).
 static herr_t logit_read_only_read(H5FD_t *public_part, H5FD_mem_t type, hid_t dxpl, haddr_t address, size_t size,
                                    void *buffer) {
@@ -200,6 +261,7 @@ static herr_t logit_read_only_read(H5FD_t *public_part, H5FD_mem_t type, hid_t d
     logit_read_only_file *file = (logit_read_only_file *)public_part;
     void *start = buffer;
     size_t requested = size;
+    haddr_t start_address = address;
     if (address == HADDR_UNDEF || address > file->end_of_address || size > file->end_of_address - address) return -1;
     // Nor far past the end of the file: libhdf5 1.10 moves the end of address to whatever a damaged driver info
     // block declares (up to 4 GB), and a 2 KB file then had gigabytes of zeros filled in (found by Fuzz/). A valid
@@ -220,6 +282,9 @@ static herr_t logit_read_only_read(H5FD_t *public_part, H5FD_mem_t type, hid_t d
     }
     if (type == H5FD_MEM_DRAW && !logit_read_only_global_heap_is_sound(start, requested, file->length_size)) return -1;
     if (type != H5FD_MEM_DRAW && !logit_read_only_local_heap_is_sound(file, start, requested)) return -1;
+    if (type == H5FD_MEM_OHDR && !logit_read_only_object_header_is_sound(file, start_address, start, requested)) {
+        return -1;
+    }
     return 0;
 }
 

@@ -61,6 +61,14 @@ import LogitData
         #expect(started.duration(to: .now) < .seconds(5))
     }
 
+    /// Found by the model-file fuzz target: an attribute message declaring a dataspace of 65,528 bytes in its 64:
+    /// libhdf5 1.10 decoded on past the message and copied the value from beyond the object header (a read overflow,
+    /// seen with AddressSanitizer). The driver refuses an object header whose attribute messages overrun.
+    @Test func anAttributeDeclaringMoreThanItsMessageIsRefused() throws {
+        #expect { try ModelFile.read(path: fuzzFixture("hdf5-attribute-beyond-its-message.h5"), name: "imported") }
+            throws: { String(describing: $0).contains("attribute") }
+    }
+
     /// Found by the model-file fuzz target: a standardising model whose std was 5.5e-40 (subnormal), so the
     /// kernels multiplied by an infinite reciprocal and no row could be scored.
     @Test func aStdWithoutAFiniteReciprocalIsRefused() throws {
