@@ -16,6 +16,12 @@
    version answers byte for byte as before, and the job is marked: run again and succeeded (attempt 2) when the
    kill came before the commit, succeeded once (attempt 1) after it. A killed upload is not listed, not stored,
    and the same name can be uploaded again.
+   The four version points run on PostgreSQL too when LOGIT_TEST_POSTGRES_URL names a server (make test sets it;
+   without it that part is skipped, saying so): each on a new database made there with CREATE DATABASE and dropped
+   afterwards, asked the same questions with psql. PostgreSQL has no integrity_check: there a fresh connection must
+   be accepted and read the tables, and the rows must be consistent (no partial version). The upload's point is
+   SQLite-only: PostgresStore has no dataset-mid-store point. SQLite and PostgreSQL below are the two backends'
+   state helpers, with the same methods.
 
 Usage: scripts/check_durability.py PATH/TO/logit [--fault-points-only]
 """
@@ -387,9 +393,10 @@ def fault_points(binary):
 
 def main():
     binary = sys.argv[1]
+    began = time.time()
     if "--fault-points-only" in sys.argv[2:]:
         fault_points(binary)
-        print(f"durability: {results['passed']} passed, {results['failed']} failed")
+        print(f"durability: {results['passed']} passed, {results['failed']} failed, {time.time() - began:.1f} s")
         sys.exit(1 if results["failed"] else 0)
     work = tempfile.mkdtemp(prefix="logit-durability-")
     database = SQLite(work)
@@ -466,7 +473,7 @@ def main():
             server.process.wait()
     # 4. a kill at each named fault point
     fault_points(binary)
-    print(f"durability: {results['passed']} passed, {results['failed']} failed")
+    print(f"durability: {results['passed']} passed, {results['failed']} failed, {time.time() - began:.1f} s")
     sys.exit(1 if results["failed"] else 0)
 
 
