@@ -16,6 +16,12 @@
    version answers byte for byte as before, and the job is marked: run again and succeeded (attempt 2) when the
    kill came before the commit, succeeded once (attempt 1) after it. A killed upload is not listed, not stored,
    and the same name can be uploaded again.
+   The four version points run on PostgreSQL too when LOGIT_TEST_POSTGRES_URL names a server (make test sets it;
+   without it that part is skipped, saying so): each on a new database made there with CREATE DATABASE and dropped
+   afterwards, asked the same questions with psql. PostgreSQL has no integrity_check: there a fresh connection must
+   be accepted and read the tables, and the rows must be consistent (no partial version). The upload's point is
+   SQLite-only: PostgresStore has no dataset-mid-store point. SQLite and PostgreSQL below are the two backends'
+   state helpers, with the same methods.
 
 Usage: scripts/check_durability.py PATH/TO/logit [--fault-points-only]
 """
@@ -31,7 +37,9 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 results = {"passed": 0, "failed": 0}
@@ -43,15 +51,16 @@ def check(name, condition, detail=""):
 
 
 class Server:
-    def __init__(self, binary, database):
+    def __init__(self, binary, database, log=None):
         self.binary, self.database = binary, database
+        self.log = log or database + ".log"
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.process = None
 
     def start(self, **extra_environment):
-        log = open(self.database + ".log", "a")
+        log = open(self.log, "a")
         # A short lease, so the jobs of a killed process run again soon after the restart.
         # A fault point is armed only where a step asks for it.
         environment = {k: v for k, v in os.environ.items() if k != "LOGIT_FAULT_POINT"}
@@ -105,50 +114,170 @@ class Server:
         raise RuntimeError(f"job {job_id} did not reach {statuses}")
 
 
-def database_state(path):
-    connection = sqlite3.connect(path)
-    try:
-        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
-        versions = connection.execute("SELECT name, version, job_id FROM model_version").fetchall()
-        jobs = dict(connection.execute("SELECT id, status FROM job").fetchall())
-        succeeded_with_model = connection.execute(
-            "SELECT id, model_name, model_version FROM job WHERE status = 'succeeded'").fetchall()
-    finally:
-        connection.close()
-    return integrity, versions, jobs, succeeded_with_model
-
-
-def partial_versions(path):
-    """Versions that are not whole: blobs of the wrong size, unreadable JSON, a job that does not point back."""
-    connection = sqlite3.connect(path)
-    try:
-        problems = []
-        rows = connection.execute(
-            "SELECT name, version, feature_count, output_count, length(weights), length(biases), metrics, job_id "
-            "FROM model_version").fetchall()
-        for name, version, features, outputs, weights, biases, metrics, job_id in rows:
-            # Float32 weights: features x outputs for the linear models, more (a hidden layer) for the MLP.
-            if not weights or weights % 4 or weights < 4 * outputs or biases < 4 * outputs or biases % 4:
-                problems.append((name, version, "blobs", weights, biases))
-            try:
-                json.loads(metrics) if metrics else None
-            except ValueError:
-                problems.append((name, version, "metrics"))
-            if job_id is not None:
-                job = connection.execute("SELECT status, model_name, model_version FROM job WHERE id = ?",
-                                         (job_id,)).fetchone()
-                if job != ("succeeded", name, version):
-                    problems.append((name, version, "job", job))
-        for name, last in connection.execute("SELECT name, last_version FROM model").fetchall():
-            numbers = [v for n, v, *_ in rows if n == name]
-            if not numbers or max(numbers) > last:
-                problems.append((name, "model row", last, numbers))
-        return problems
-    finally:
-        connection.close()
-
-
 VERSION_POINTS = ["version-mid-write", "version-before-job-update", "version-before-commit", "version-after-commit"]
+
+
+class SQLite:
+    """A new SQLite database file in the folder `work`: the state questions of the checks, asked with sqlite3.
+    PostgreSQL below answers the same methods."""
+    name = "sqlite"
+    # Only the SQLite store has the upload's point: PostgresStore has no datasetMidStore point.
+    points = VERSION_POINTS + ["dataset-mid-store"]
+
+    def __init__(self, work):
+        self.path = os.path.join(work, "db.sqlite")
+        self.database = self.path           # what `logit serve --database` gets
+        self.log = self.path + ".log"
+
+    def drop(self):
+        pass                                # the file stays in its temporary folder, with the log
+
+    def rows(self, query):
+        connection = sqlite3.connect(self.path)
+        try:
+            return connection.execute(query).fetchall()
+        finally:
+            connection.close()
+
+    def integrity(self):
+        """'ok', or what is wrong: PRAGMA integrity_check."""
+        return self.rows("PRAGMA integrity_check")[0][0]
+
+    def versions(self):
+        """(name, version, job id) of each version row."""
+        return self.rows("SELECT name, version, job_id FROM model_version")
+
+    def version_rows(self):
+        """(name, version, output count, weights bytes, biases bytes, metrics JSON text or None, job id)."""
+        return self.rows("SELECT name, version, output_count, length(weights), length(biases), metrics, job_id "
+                         "FROM model_version")
+
+    def jobs(self):
+        """{job id: (status, model name, model version)}."""
+        return {i: (status, name, version) for i, status, name, version
+                in self.rows("SELECT id, status, model_name, model_version FROM job")}
+
+    def models(self):
+        """(name, last_version) of each model row."""
+        return self.rows("SELECT name, last_version FROM model")
+
+    def dataset_names(self):
+        return [n for (n,) in self.rows("SELECT name FROM dataset")]
+
+
+class PostgreSQL:
+    """A new database on the server LOGIT_TEST_POSTGRES_URL names (as the Swift PostgreSQL tests make theirs),
+    dropped by drop(); the same state questions as SQLite, asked with psql (-At, a fresh connection each)."""
+    name = "postgres"
+    points = VERSION_POINTS
+    FIELD, RECORD, NULL = "\x1f", "\x1e", "\x02"   # separators and NULL that no value here contains
+
+    def __init__(self, work):
+        self.base_url = base_url = os.environ["LOGIT_TEST_POSTGRES_URL"]
+        self.log = os.path.join(work, "postgres-server.log")
+        self.name_in_server = "logit_durability_" + uuid.uuid4().hex
+        self.psql(base_url, f"CREATE DATABASE {self.name_in_server}")
+        self.database = urllib.parse.urlunsplit(
+            urllib.parse.urlsplit(base_url)._replace(path="/" + self.name_in_server))
+
+    def drop(self):
+        self.psql(self.base_url, f"DROP DATABASE IF EXISTS {self.name_in_server} WITH (FORCE)")
+
+    def psql(self, url, query):
+        done = subprocess.run(["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-F", self.FIELD, "-R", self.RECORD,
+                               "-P", f"null={self.NULL}", "-d", url, "-c", query],
+                              capture_output=True, text=True, timeout=60)
+        if done.returncode != 0:
+            raise RuntimeError(f"psql {query!r}: exit {done.returncode}: {done.stderr.strip()}")
+        return done.stdout
+
+    def rows(self, query):
+        out = self.psql(self.database, query).rstrip("\n")
+        return [tuple(None if f == self.NULL else f for f in record.split(self.FIELD))
+                for record in out.split(self.RECORD) if record]
+
+    @staticmethod
+    def number(text):
+        return None if text is None else int(text)
+
+    def integrity(self):
+        """'ok', or what is wrong. PostgreSQL has no PRAGMA integrity_check, and a kill ends only its client (the
+        server rolls the open transaction back): a fresh connection must be accepted and read every table the
+        checks look at; whether the rows agree with each other is partial_versions'."""
+        try:
+            counts = self.rows("SELECT (SELECT count(*) FROM job), (SELECT count(*) FROM model), "
+                               "(SELECT count(*) FROM model_version), (SELECT count(*) FROM dataset)")
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+            return f"no fresh connection, or a table does not read: {error}"
+        return "ok" if len(counts) == 1 and all(c is not None for c in counts[0]) else f"unexpected {counts}"
+
+    @staticmethod
+    def job_id(metadata):
+        """PostgreSQL keeps a version's job id in its metadata JSON (keys as SQLite's columns)."""
+        try:
+            return json.loads(metadata).get("job_id")
+        except (TypeError, ValueError, AttributeError):
+            return None
+
+    def versions(self):
+        return [(name, int(version), self.job_id(metadata))
+                for name, version, metadata in self.rows("SELECT name, version, metadata FROM model_version")]
+
+    def version_rows(self):
+        # The metrics are a member of the metadata JSON: that whole text must parse.
+        return [(name, int(version), int(outputs), self.number(weights), self.number(biases), metadata,
+                 self.job_id(metadata))
+                for name, version, outputs, weights, biases, metadata in self.rows(
+                    "SELECT name, version, output_count, octet_length(weights), octet_length(biases), metadata "
+                    "FROM model_version")]
+
+    def jobs(self):
+        return {i: (status, name, self.number(version)) for i, status, name, version
+                in self.rows("SELECT id, status, model_name, model_version FROM job")}
+
+    def models(self):
+        return [(name, int(last)) for name, last in self.rows("SELECT name, last_version FROM model")]
+
+    def dataset_names(self):
+        return [n for (n,) in self.rows("SELECT name FROM dataset")]
+
+
+def database_state(database):
+    """Integrity, the versions (name, version, job id), {job id: status}, and the succeeded jobs with their model."""
+    jobs = database.jobs()
+    succeeded_with_model = [(i, name, version) for i, (status, name, version) in jobs.items()
+                            if status == "succeeded"]
+    return (database.integrity(), database.versions(), {i: status for i, (status, _, _) in jobs.items()},
+            succeeded_with_model)
+
+
+def partial_versions(database):
+    """Versions that are not whole: blobs of the wrong size, unreadable JSON, a job that does not point back."""
+    problems = []
+    rows = database.version_rows()
+    jobs = database.jobs()
+    for name, version, outputs, weights, biases, metrics, job_id in rows:
+        # Float32 weights: features x outputs for the linear models, more (a hidden layer) for the MLP.
+        if not weights or weights % 4 or weights < 4 * outputs or biases < 4 * outputs or biases % 4:
+            problems.append((name, version, "blobs", weights, biases))
+        try:
+            json.loads(metrics) if metrics else None
+        except ValueError:
+            problems.append((name, version, "metrics"))
+        if job_id is not None:
+            job = jobs.get(job_id)
+            if job != ("succeeded", name, version):
+                problems.append((name, version, "job", job))
+    produced = [job_id for *_, job_id in rows if job_id is not None]
+    for job_id in {j for j in produced if produced.count(j) > 1}:
+        problems.append(("job", job_id, "has more than one version"))
+    for name, last in database.models():
+        numbers = [v for n, v, *_ in rows if n == name]
+        if not numbers or max(numbers) > last:
+            problems.append((name, "model row", last, numbers))
+    return problems
+
+
 
 
 def data_directory(work):
@@ -161,12 +290,14 @@ def data_directory(work):
     return folder
 
 
-def fault_point(binary, point):
-    """One named point on a fresh database: kill there, then check what is left and what the restart does."""
-    work = tempfile.mkdtemp(prefix=f"logit-fault-{point}-")
-    database = os.path.join(work, "db.sqlite")
-    server = Server(binary, database)
+def fault_point(binary, backend, point):
+    """One named point on a fresh database of the backend (SQLite or PostgreSQL, a class above): kill there, then
+    check what is left and what the restart does."""
+    work = tempfile.mkdtemp(prefix=f"logit-fault-{backend.name}-{point}-")
+    database = backend(work)
+    server = Server(binary, database.database, database.log)
     data = data_directory(work)
+    name = f"{backend.name} {point}"
     digit = json.dumps(json.load(open(os.path.join(ROOT, "examples/digit-7.json")))).encode()
     started = time.time()
     try:
@@ -194,69 +325,83 @@ def fault_point(binary, point):
             code = server.process.wait(timeout=120)
         except subprocess.TimeoutExpired:
             code = None
-        log = open(database + ".log").read()
-        check(f"{point}: the process died by SIGKILL at the point", code == -signal.SIGKILL
+        log = open(database.log).read()
+        check(f"{name}: the process died by SIGKILL at the point", code == -signal.SIGKILL
               and f"fault point {point}" in log, f"exit {code}")
 
         integrity, versions, jobs, _ = database_state(database)
-        check(f"{point}: integrity ok", integrity == "ok", integrity)
+        check(f"{name}: integrity ok", integrity == "ok", integrity)
         problems = partial_versions(database)
-        check(f"{point}: no partial version", not problems, problems)
+        check(f"{name}: no partial version", not problems, problems)
         stored = [(n, v) for n, v, _ in versions]
         if upload:
-            connection = sqlite3.connect(database)
-            names = [n for (n,) in connection.execute("SELECT name FROM dataset").fetchall()]
-            connection.close()
-            check(f"{point}: the upload is not stored", "upload" not in names, names)
+            names = database.dataset_names()
+            check(f"{name}: the upload is not stored", "upload" not in names, names)
         elif point == "version-after-commit":
-            check(f"{point}: committed: the job succeeded with its version", jobs.get(job["id"]) == "succeeded"
+            check(f"{name}: committed: the job succeeded with its version", jobs.get(job["id"]) == "succeeded"
                   and ("hit", 1) in stored, (jobs, stored))
         else:
-            check(f"{point}: not committed: no version, the job still running", jobs.get(job["id"]) == "running"
+            check(f"{name}: not committed: no version, the job still running", jobs.get(job["id"]) == "running"
                   and not any(n == "hit" for n, _ in stored), (jobs, stored))
 
         server.start(LOGIT_DATA_DIRECTORY=data)
         after = server.raw("POST", "/models/keep/versions/1/predict", digit)
-        check(f"{point}: the earlier version answers byte for byte as before", after == before and before[0] == 200,
+        check(f"{name}: the earlier version answers byte for byte as before", after == before and before[0] == 200,
               f"{before} != {after}")
         if upload:
             listed = [d["name"] for d in server.call("GET", "/datasets")["datasets"]]
-            check(f"{point}: the killed upload is not listed", "upload" not in listed, listed)
+            check(f"{name}: the killed upload is not listed", "upload" not in listed, listed)
             status, body = server.raw("POST", upload_path, csv.encode(), content_type="text/csv")
-            check(f"{point}: the same name uploads again", status == 201, f"{status} {body[:200]}")
+            check(f"{name}: the same name uploads again", status == 201, f"{status} {body[:200]}")
         else:
             finished = server.wait_for(job["id"], {"succeeded", "failed", "cancelled"}, timeout=120)
             attempt = 1 if point == "version-after-commit" else 2
             model = server.call("GET", "/models/hit")
-            check(f"{point}: the job is marked: succeeded on attempt {attempt}, with the model's one version",
+            check(f"{name}: the job is marked: succeeded on attempt {attempt}, with the model's one version",
                   finished["status"] == "succeeded" and finished["attempt"] == attempt
                   and model["version_count"] == 1
                   and finished["model"] == {"name": "hit", "version": model["latest_version"]},
                   (finished, model))
             problems = partial_versions(database)
-            check(f"{point}: after the restart, every version whole", not problems, problems)
+            check(f"{name}: after the restart, every version whole", not problems, problems)
     finally:
         if server.process and server.process.poll() is None:
             server.process.kill()
             server.process.wait()
-    print(f"   ({point}: {time.time() - started:.1f} s)")
+        database.drop()
+    print(f"   ({name}: {time.time() - started:.1f} s)")
 
 
 def fault_points(binary):
-    for point in VERSION_POINTS + ["dataset-mid-store"]:
-        fault_point(binary, point)
+    """Each point of each backend: SQLite always, PostgreSQL when LOGIT_TEST_POSTGRES_URL names a server."""
+    backends = [SQLite]
+    if os.environ.get("LOGIT_TEST_POSTGRES_URL"):
+        backends.append(PostgreSQL)
+    else:
+        print("skipped postgres fault points: LOGIT_TEST_POSTGRES_URL is not set (make test sets it)")
+    for backend in backends:
+        before, started = dict(results), time.time()
+        for point in backend.points:
+            try:
+                fault_point(binary, backend, point)
+            except (OSError, RuntimeError, ValueError, KeyError, urllib.error.URLError, http.client.HTTPException,
+                    subprocess.SubprocessError) as error:
+                check(f"{backend.name} {point}: ran to its end", False, f"{type(error).__name__}: {error}")
+        print(f"fault points on {backend.name}: {results['passed'] - before['passed']} passed, "
+              f"{results['failed'] - before['failed']} failed, {time.time() - started:.1f} s")
 
 
 def main():
     binary = sys.argv[1]
+    began = time.time()
     if "--fault-points-only" in sys.argv[2:]:
         fault_points(binary)
-        print(f"durability: {results['passed']} passed, {results['failed']} failed")
+        print(f"durability: {results['passed']} passed, {results['failed']} failed, {time.time() - began:.1f} s")
         sys.exit(1 if results["failed"] else 0)
     work = tempfile.mkdtemp(prefix="logit-durability-")
-    database = os.path.join(work, "db.sqlite")
+    database = SQLite(work)
     digit = json.load(open(os.path.join(ROOT, "examples/digit-7.json")))
-    server = Server(binary, database)
+    server = Server(binary, database.database, database.log)
     try:
         server.start()
         first = server.call("POST", "/train", {"name": "keep", "train_size": 2000, "optimizer": "sgd",
@@ -328,7 +473,7 @@ def main():
             server.process.wait()
     # 4. a kill at each named fault point
     fault_points(binary)
-    print(f"durability: {results['passed']} passed, {results['failed']} failed")
+    print(f"durability: {results['passed']} passed, {results['failed']} failed, {time.time() - began:.1f} s")
     sys.exit(1 if results["failed"] else 0)
 
 
