@@ -194,13 +194,53 @@ static int logit_read_only_local_heap_is_sound(const logit_read_only_file *file,
     return sound;
 }
 
+// Whether an attribute message (after its version: the sizes of its name, datatype and dataspace, those three, then
+// the value) holds what it declares: the three within the message, a terminated name, and a value of the dataspace's
+// elements times the datatype's size within what is left. A variable-length type must have its stored size (4 +
+// address size + 4 bytes): libhdf5 sizes the value by the declared size, then reads the stored one.
+static int logit_attribute_message_is_sound(const logit_read_only_file *file, const unsigned char *message,
+                                            size_t length) {
+    if (length < 8 || message[0] < 1 || message[0] > 3) return 0;
+    size_t header = message[0] == 3 ? 9 : 8;
+    size_t name = (size_t)message[2] | (size_t)message[3] << 8;
+    size_t datatype = (size_t)message[4] | (size_t)message[5] << 8;
+    size_t dataspace = (size_t)message[6] | (size_t)message[7] << 8;
+    size_t name_field = name, datatype_field = datatype, dataspace_field = dataspace;
+    if (message[0] == 1) {  // version 1 pads each to 8 bytes
+        name_field = (name + 7) & ~(size_t)7;
+        datatype_field = (datatype + 7) & ~(size_t)7;
+        dataspace_field = (dataspace + 7) & ~(size_t)7;
+    }
+    if (name == 0 || header + name_field + datatype_field + dataspace_field > length || datatype < 8 ||
+        dataspace < 4 || memchr(message + header, 0, name) == NULL) {
+        return 0;
+    }
+    const unsigned char *type = message + header + name_field, *space = type + datatype_field;
+    uint64_t element_size = logit_little_endian(type + 4, 4);
+    if ((type[0] & 0x0F) == 9 && element_size != 4 + (uint64_t)file->offset_size + 4) return 0;
+    // The dataspace: version 1 has its sizes from byte 8, version 2 from byte 4 after a kind (0 scalar, 2 empty).
+    unsigned rank = space[1];
+    size_t dimensions = space[0] == 1 ? 8 : 4;
+    if (space[0] < 1 || space[0] > 2 || dimensions + (size_t)rank * file->length_size > dataspace) return 0;
+    uint64_t elements = space[0] == 2 && space[3] == 2 ? 0 : 1;
+    for (unsigned i = 0; i < rank && elements > 0; i++) {
+        uint64_t extent = logit_little_endian(space + dimensions + (size_t)i * file->length_size, file->length_size);
+        if (extent != 0 && elements > UINT64_MAX / extent) return 0;
+        elements *= extent;
+    }
+    size_t value = length - header - name_field - datatype_field - dataspace_field;
+    if (element_size != 0 && elements > value / element_size) return 0;
+    return 1;
+}
+
 // Walks object header messages of version 1 (a type and a size of 2 bytes each, flags, 3 reserved bytes, then the
 // message) filling `size` bytes exactly. 1 when they do and every attribute message holds what it declares, 0 when
 // they do and one does not, -1 when the bytes are not such a run of messages. libhdf5 1.10 decodes an attribute's
 // name, type, space and value one after another by their declared sizes without checking them against the message:
-// a space declared 65,528 bytes long in a 64-byte message had the value copied from beyond the header (a read
-// overflow, found by Fuzz/).
-static int logit_object_header_messages_are_sound(const unsigned char *bytes, size_t size) {
+// a space declared 65,528 bytes long in a 64-byte message had the value copied from beyond the header, and a
+// variable-length type declared 4 bytes long had 16 read from a 4-byte value (read overflows, found by Fuzz/).
+static int logit_object_header_messages_are_sound(const logit_read_only_file *file, const unsigned char *bytes,
+                                                  size_t size) {
     size_t offset = 0;
     int attributes_sound = 1;
     while (offset < size) {
@@ -208,26 +248,10 @@ static int logit_object_header_messages_are_sound(const unsigned char *bytes, si
         unsigned type = (unsigned)bytes[offset] | (unsigned)bytes[offset + 1] << 8;
         size_t length = (size_t)bytes[offset + 2] | (size_t)bytes[offset + 3] << 8;
         if (length > size - offset - 8) return -1;
-        const unsigned char *message = bytes + offset + 8;
-        if (type == 0x000C) {  // an attribute
-            size_t name = 0, datatype = 0, dataspace = 0, header = 8;
-            int padded = 0;
-            if (length < 8) {
-                attributes_sound = 0;
-            } else {
-                name = (size_t)message[2] | (size_t)message[3] << 8;
-                datatype = (size_t)message[4] | (size_t)message[5] << 8;
-                dataspace = (size_t)message[6] | (size_t)message[7] << 8;
-                padded = message[0] == 1;
-                if (message[0] == 3) header = 9;
-                if (padded) name = (name + 7) & ~(size_t)7, datatype = (datatype + 7) & ~(size_t)7,
-                            dataspace = (dataspace + 7) & ~(size_t)7;
-                size_t declared_name = (size_t)message[2] | (size_t)message[3] << 8;
-                if (message[0] < 1 || message[0] > 3 || header + name + datatype + dataspace > length ||
-                    declared_name == 0 || memchr(message + header, 0, declared_name) == NULL) {
-                    attributes_sound = 0;
-                }
-            }
+        // An attribute (0x000C) stored in the header, not shared elsewhere (flag bit 1).
+        if (type == 0x000C && !(bytes[offset + 4] & 2) &&
+            !logit_attribute_message_is_sound(file, bytes + offset + 8, length)) {
+            attributes_sound = 0;
         }
         offset += 8 + length;
     }
@@ -240,7 +264,7 @@ static int logit_object_header_messages_are_sound(const unsigned char *bytes, si
 // layout libhdf5 would take is judged. The first chunk is read here whole, however libhdf5 splits its reads.
 static int logit_read_only_object_header_is_sound(const logit_read_only_file *file, haddr_t address,
                                                   const unsigned char *bytes, size_t size) {
-    if (logit_object_header_messages_are_sound(bytes, size) == 0) return 0;
+    if (logit_object_header_messages_are_sound(file, bytes, size) == 0) return 0;
     if (size < 16 || bytes[0] != 1 || bytes[1] != 0) return 1;
     uint64_t chunk = logit_little_endian(bytes + 8, 4);
     if (chunk == 0 || address + 16 > file->end_of_file || chunk > file->end_of_file - address - 16) return 1;
@@ -248,7 +272,7 @@ static int logit_read_only_object_header_is_sound(const logit_read_only_file *fi
     if (messages == NULL) return 0;
     int sound = 1;
     if (pread(file->descriptor, messages, (size_t)chunk, (off_t)(address + 16)) == (ssize_t)chunk) {
-        sound = logit_object_header_messages_are_sound(messages, (size_t)chunk) != 0;
+        sound = logit_object_header_messages_are_sound(file, messages, (size_t)chunk) != 0;
     }
     free(messages);
     return sound;
