@@ -54,3 +54,28 @@ export function downloadText(filename, text, type = 'text/csv') {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * Keeps `list`'s children in the order of `records` (each with an `id`), one row per record: made once by
+ * `create(record)` (an object with an `element`), refreshed by `update(row, record)`, kept in `rows` (a Map by id)
+ * between calls, and removed when its record is gone. Rows already in place are not moved, so focus and scroll stay.
+ */
+export function syncKeyedList(list, rows, records, create, update) {
+  const seen = new Set();
+  records.forEach((record, index) => {
+    seen.add(record.id);
+    let row = rows.get(record.id);
+    if (!row) {
+      row = create(record);
+      rows.set(record.id, row);
+    }
+    update(row, record);
+    if (list.children[index] !== row.element) list.insertBefore(row.element, list.children[index] || null);
+  });
+  for (const [id, row] of rows) {
+    if (!seen.has(id)) {
+      row.element.remove();
+      rows.delete(id);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 // The live jobs list: polls GET /jobs, updates rows in place (so focus survives a refresh) and offers
 // a Plot checkbox, a progress bar, a Cancel button and a link to the resulting model version.
 import { api } from './api.js';
-import { h, byId } from './dom.js';
+import { h, byId, syncKeyedList } from './dom.js';
 import { relativeTime, duration, seconds, shortId } from './format.js';
 
 const POLL_MILLISECONDS = 1500;
@@ -58,24 +58,8 @@ export class JobsPanel {
   }
 
   render() {
-    const seen = new Set();
-    this.jobs.forEach((job, index) => {
-      seen.add(job.id);
-      let row = this.rows.get(job.id);
-      if (!row) {
-        row = this.createRow(job);
-        this.rows.set(job.id, row);
-      }
-      this.updateRow(row, job);
-      // Keep the list newest first without moving rows that are already in place.
-      if (this.list.children[index] !== row.element) this.list.insertBefore(row.element, this.list.children[index] || null);
-    });
-    for (const [id, row] of this.rows) {
-      if (!seen.has(id)) {
-        row.element.remove();
-        this.rows.delete(id);
-      }
-    }
+    // Newest first, without moving rows that are already in place.
+    syncKeyedList(this.list, this.rows, this.jobs, (job) => this.createRow(job), (row, job) => this.updateRow(row, job));
     byId('jobs-empty').hidden = this.jobs.length > 0;
     const count = (status) => this.jobs.filter((job) => job.status === status).length;
     const running = count('running'), queued = count('queued');

@@ -1,7 +1,7 @@
 // The list of recent sweeps (GET /sweeps, polled, so a sweep started with curl shows up too): picking one
 // shows it in the sweep view. Until the user picks one, the newest sweep is followed.
 import { api } from './api.js';
-import { h, byId } from './dom.js';
+import { h, byId, syncKeyedList } from './dom.js';
 import { relativeTime, shortId } from './format.js';
 
 const POLL_MILLISECONDS = 3000;
@@ -48,23 +48,7 @@ export class SweepsPanel {
   }
 
   render() {
-    const seen = new Set();
-    this.sweeps.forEach((sweep, index) => {
-      seen.add(sweep.id);
-      let item = this.items.get(sweep.id);
-      if (!item) {
-        item = this.createItem(sweep);
-        this.items.set(sweep.id, item);
-      }
-      this.updateItem(item, sweep);
-      if (this.list.children[index] !== item.element) this.list.insertBefore(item.element, this.list.children[index] || null);
-    });
-    for (const [id, item] of this.items) {
-      if (!seen.has(id)) {
-        item.element.remove();
-        this.items.delete(id);
-      }
-    }
+    syncKeyedList(this.list, this.items, this.sweeps, (sweep) => this.createItem(sweep), (item, sweep) => this.updateItem(item, sweep));
     byId('sweeps-empty').hidden = this.sweeps.length > 0;
     const running = this.sweeps.filter((sweep) => sweep.status === 'running' || sweep.status === 'queued').length;
     byId('sweeps-summary').textContent = [running && `${running} running`, `${this.sweeps.length} recent`].filter(Boolean).join(' · ');
