@@ -194,6 +194,38 @@ static int logit_read_only_local_heap_is_sound(const logit_read_only_file *file,
     return sound;
 }
 
+// Whether an attribute's datatype (a class and version byte, 3 bytes of class bits, its size, then its properties)
+// is one libhdf5 1.10 decodes safely within `length` bytes. Its decoders trust the names and sizes inside a type: an
+// enum whose member name had no terminator was read past the header by strdup (found by Fuzz/). Numbers, strings,
+// bitfields, times and references hold no names; an enum must be of integers with terminated names and its values in
+// the field; a variable-length type must be of bytes (a string's characters); compound, opaque and array types, which
+// Logit never reads, are refused rather than trusted.
+static int logit_attribute_datatype_is_sound(const unsigned char *type, size_t length) {
+    if (length < 8) return 0;
+    unsigned kind = type[0] & 0x0F, version = type[0] >> 4;
+    switch (kind) {
+    case 0: case 1: case 2: case 3: case 4: case 7:
+        return 1;
+    case 9:  // variable length: its base follows the 8 bytes, and must be a plain byte
+        return length >= 16 && ((type[8] & 0x0F) == 0 || (type[8] & 0x0F) == 3) && logit_little_endian(type + 12, 4) == 1;
+    case 8: {  // enum: the base type (an integer: 8 bytes and 4 of properties), the names, then the values
+        size_t members = (size_t)type[1] | (size_t)type[2] << 8, offset = 8 + 12;
+        if (length < offset || (type[8] & 0x0F) != 0) return 0;
+        uint64_t base_size = logit_little_endian(type + 12, 4);
+        for (size_t i = 0; i < members; i++) {
+            if (offset >= length) return 0;
+            const unsigned char *end = memchr(type + offset, 0, length - offset);
+            if (end == NULL) return 0;
+            size_t name = (size_t)(end - (type + offset)) + 1;
+            offset += version < 3 ? (name + 7) & ~(size_t)7 : name;
+        }
+        return offset <= length && (base_size == 0 || members <= (length - offset) / base_size);
+    }
+    default:
+        return 0;
+    }
+}
+
 // Whether an attribute message (after its version: the sizes of its name, datatype and dataspace, those three, then
 // the value) holds what it declares: the three within the message, a terminated name, and a value of the dataspace's
 // elements times the datatype's size within what is left. A variable-length type must have its stored size (4 +
@@ -216,6 +248,9 @@ static int logit_attribute_message_is_sound(const logit_read_only_file *file, co
         return 0;
     }
     const unsigned char *type = message + header + name_field, *space = type + datatype_field;
+    // Versions 2 and 3 may share the type or the space (flag bits 0 and 1): the field is then a reference to it.
+    if (message[0] >= 2 && (message[1] & 3)) return 1;
+    if (!logit_attribute_datatype_is_sound(type, datatype)) return 0;
     uint64_t element_size = logit_little_endian(type + 4, 4);
     if ((type[0] & 0x0F) == 9 && element_size != 4 + (uint64_t)file->offset_size + 4) return 0;
     // The dataspace: version 1 has its sizes from byte 8, version 2 from byte 4 after a kind (0 scalar, 2 empty).

@@ -16,6 +16,18 @@ import Testing
         #expect(try HDF5.readAttribute(path: userBlockFile, name: "absent") == nil)
     }
 
+    /// h5py's attributes of other kinds (a bool, which is an enum; small integers; a fixed string; arrays) pass the
+    /// driver's checks of attribute messages, so a file carrying them still reads.
+    @Test func attributesOfEveryKindH5pyWritesPassTheChecks() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/hdf5-attribute-kinds.h5").path
+        #expect(try HDF5.readAttribute(path: path, name: "kind") == .string("logistic"))
+        #expect(try HDF5.readAttribute(path: path, name: "count") == .integer(3))
+        #expect(try HDF5.readAttribute(path: path, name: "ratio") == .float(0.5))
+        #expect(try HDF5.readAttribute(path: path, name: "fixed") == .string("abc"))
+        #expect(try HDF5.readFloats(path: path, dataset: "w")?.values == [0.5, -0.25])
+    }
+
     @Test func stringsWrittenHereReadBack() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("logit-attr-\(UUID().uuidString).h5").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -37,8 +37,7 @@ import LogitData
                       "hdf5-heap-object-twice.h5"])
     func aStringDeclaringMoreThanItsHeapObjectIsRefusedBeforeAnyAllocation(fixture: String) throws {
         let before = peakResidentKilobytes()
-        #expect { try ModelFile.read(path: fuzzFixture(fixture), name: "imported") }
-            throws: { String(describing: $0).contains("cannot read attribute 'kind'") }
+        #expect(throws: (any Error).self) { try ModelFile.read(path: fuzzFixture(fixture), name: "imported") }
         #expect(peakResidentKilobytes() - before < 256 * 1024)
     }
 
@@ -65,7 +64,9 @@ import LogitData
     /// libhdf5 1.10 decoded on past the message and copied the value from beyond the object header (a read overflow,
     /// seen with AddressSanitizer). And a string type declared 4 bytes long: libhdf5 sized the value by it, then read
     /// the 16 bytes a stored string takes. The driver refuses an object header whose attribute messages overrun.
-    @Test(arguments: ["hdf5-attribute-beyond-its-message.h5", "hdf5-string-type-of-4-bytes.h5"])
+    /// And an enum type whose member name has no end, which strdup read past the header.
+    @Test(arguments: ["hdf5-attribute-beyond-its-message.h5", "hdf5-string-type-of-4-bytes.h5",
+                      "hdf5-enum-name-without-end.h5"])
     func anAttributeDeclaringMoreThanItsMessageIsRefused(fixture: String) throws {
         #expect(throws: (any Error).self) { try ModelFile.read(path: fuzzFixture(fixture), name: "imported") }
     }
