@@ -121,9 +121,7 @@ fuzz: deps
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 fuzz-smoke: deps
-	# model-file is left out of the smoke while its open finding stands (docs/reliability.md, "Open"): within
-	# a few hundred runs it builds a model file on which libhdf5 allocates gigabytes. make fuzz still runs it.
-	FUZZ_SEED=1 bash scripts/fuzz.sh 4 predict-body predict-handler kserve-infer csv-dataset hdf5-dataset idx
+	FUZZ_SEED=1 bash scripts/fuzz.sh 4
 
 # The store, job and concurrency tests under ThreadSanitizer (CI runs this too), the store's on PostgreSQL too.
 # Its own build folder: a full instrumented build takes about 10 minutes on 2 cores.
