@@ -7,6 +7,8 @@
 2. kill -9 at random moments around the end of short jobs (while a version is being written): every stored version
    belongs to a succeeded job, every succeeded job has its version, no job has two; after the restart the jobs of
    the dead process run again and finish, and none is left running.
+   A sweep killed mid-path: its path's job runs again (attempt 2), the points stored before the kill keep their
+   versions and are not run again, and the sweep ends with one version per point and the best aliased.
 3. SIGTERM during training: the process exits cleanly within the grace period and the job is marked cancelled.
 4. A kill at each named fault point (LOGIT_FAULT_POINT, see Sources/LogitStore/FaultPoint.swift), each on a fresh
    database and process: in a version's transaction (number taken, version row not written; version row written,
@@ -427,6 +429,43 @@ def main():
         after = server.call("POST", "/models/keep/versions/1/predict", digit)["predictions"][0]["probabilities"]
         check("an earlier model answers exactly as before", after == before)
 
+        # 1b. kill -9 in the middle of a sweep's path: the path's job runs again (attempt 2), skips the points
+        # already stored, and the sweep ends with one version per point.
+        sweep = server.call("POST", "/sweeps", {
+            "name": "swept", "base": {"train_size": 3000, "optimizer": "lbfgs", "epochs": 30},
+            "grid": {"regularization.lambda": {"log_space": [1e-1, 1e-5, 8]}}, "promote": "best"})["sweep"]
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            state = server.call("GET", f"/sweeps/{sweep['id']}")
+            if state["progress"]["done"] >= 2 or state["status"] in ("succeeded", "failed", "cancelled"):
+                break
+            time.sleep(0.05)
+        done_before = {p["index"]: p["model"]["version"] for p in state["points"] if p.get("model")}
+        server.kill()
+        check("sweep: killed with part of its path stored", 0 < len(done_before) < 8
+              and state["status"] == "running", (len(done_before), state["status"]))
+        integrity, _, _, _ = database_state(database)
+        check("sweep: integrity after kill -9", integrity == "ok", integrity)
+        server.start()
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            state = server.call("GET", f"/sweeps/{sweep['id']}")
+            if state["status"] in ("succeeded", "failed", "cancelled"):
+                break
+            time.sleep(0.1)
+        sweep_jobs = set(state["jobs"])
+        path_job = server.call("GET", f"/jobs/{state['jobs'][0]}")
+        model = server.call("GET", "/models/swept")
+        versions = model["versions"]
+        stored = {p["index"]: p["model"]["version"] for p in state["points"] if p.get("model")}
+        check("sweep: after the restart its job ran again and the sweep succeeded",
+              state["status"] == "succeeded" and path_job["attempt"] == 2, (state["status"], path_job["attempt"]))
+        check("sweep: every point stored once, those done before the kill kept",
+              len(stored) == 8 and len(versions) == 8 and len(set(stored.values())) == 8
+              and all(stored[i] == v for i, v in done_before.items()), (done_before, stored, len(versions)))
+        check("sweep: the best point aliased", model["aliases"].get("best") == state["best"]["model"]["version"],
+              (model["aliases"], state["best"]))
+
         # 2. kill -9 at random moments around the end of short jobs
         random.seed(7)
         for attempt in range(6):
@@ -437,11 +476,14 @@ def main():
             server.kill()
             integrity, versions, jobs, succeeded = database_state(database)
             ok = integrity == "ok"
-            produced = [job_id for _, _, job_id in versions if job_id is not None]
+            # A sweep's path job stores one version per point; every other job one.
+            produced = [job_id for _, _, job_id in versions if job_id is not None and job_id not in sweep_jobs]
             ok &= len(produced) == len(set(produced))
             for name, version, job_id in versions:
                 ok &= job_id is None or jobs.get(job_id) == "succeeded"
             for job_id, model_name, model_version in succeeded:
+                if job_id in sweep_jobs:
+                    continue  # a sweep's versions are its points' (checked above), not the job row's
                 ok &= (model_name, model_version) in {(n, v) for n, v, _ in versions}
             check(f"kill -9 #{attempt + 1}: no partial version, no orphan job", ok,
                   f"integrity={integrity} versions={versions} jobs={jobs}")
