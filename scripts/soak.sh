@@ -5,7 +5,8 @@
 #     one-minute slices so each minute has its own requests, errors and p99;
 #   - beside it scripts/soak_traffic.py: a training job every few seconds, the alias `stable` moved to each new
 #     version, old versions deleted, a CSV data set uploaded every 30 s.
-# Prints per minute: requests, p99, non-2xx and socket errors of the predictions, the server's RSS; then the
+# Prints per minute: requests, p99, non-2xx and socket errors of the predictions, the server's RSS (and of it the
+# anonymous memory, heap and stacks, and the file pages); then the
 # totals: requests served, 5xx, transport errors, RSS at start and end.
 #
 # Usage: scripts/soak.sh        (DURATION=600, CONNECTIONS=32, THREADS=2; LOGIT=path/to/logit skips the build)
@@ -45,13 +46,16 @@ curl -sf -X PUT -H 'Content-Type: application/json' --data '{"version":1}' "$bas
 curl -sf -X POST -H 'Content-Type: application/json' --data @examples/digit-7.json \
     "$base/models/soak/versions/stable/predict" >/dev/null
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+anon() { awk '/RssAnon/ {print $2}' "/proc/$server_pid/status"; }
+file_pages() { awk '/RssFile/ {print $2}' "/proc/$server_pid/status"; }
 rss_start=$(rss)
 
 python3 scripts/soak_traffic.py "$base" "$DURATION" >"$work/traffic.json" &
 traffic_pid=$!
 
 minutes=$(( (DURATION + 59) / 60 ))
-printf '%-7s %10s %9s %10s %8s %14s %10s\n' minute requests req/s p99 non-2xx socket-errors RSS-KiB
+printf '%-7s %10s %9s %10s %8s %14s %10s %10s %10s\n' minute requests req/s p99 non-2xx socket-errors RSS-KiB \
+    anon-KiB file-KiB
 total_requests=0
 total_non2xx=0
 total_socket=0
@@ -70,7 +74,8 @@ for minute in $(seq 1 "$minutes"); do
     total_requests=$((total_requests + requests))
     total_non2xx=$((total_non2xx + non2xx))
     total_socket=$((total_socket + socket))
-    printf '%-7s %10s %9s %10s %8s %14s %10s\n' "$minute" "$requests" "$rate" "$p99" "$non2xx" "$socket" "$(rss)"
+    printf '%-7s %10s %9s %10s %8s %14s %10s %10s %10s\n' "$minute" "$requests" "$rate" "$p99" "$non2xx" "$socket" \
+        "$(rss)" "$(anon)" "$(file_pages)"
 done
 wait "$traffic_pid"
 rss_end=$(rss)
