@@ -23,48 +23,20 @@ public struct JobEvents: Sendable {
     /// Every point recorded so far, then new ones as they are recorded, then the finished job. A run started again
     /// on another replica (its first one died) starts its curve again: its points are sent from the first.
     public func events(jobId: String) -> AsyncThrowingStream<Event, any Error> {
-        let (wake, waker) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        // Subscribed before the first read, so nothing recorded in between is missed.
-        let changes = self.changes.subscribe()
-        let listener = Task {
-            for await change in changes where change == .job(id: jobId) || change == .resync { waker.yield() }
-        }
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                waker.yield()
-            }
-        }
         let store = self.store
-        return AsyncThrowingStream { continuation in
-            let reader = Task {
-                defer {
-                    listener.cancel()
-                    ticker.cancel()
-                }
-                do {
-                    var last = 0
-                    var attempt: Int?
-                    var iterator = wake.makeAsyncIterator()
-                    repeat {
-                        guard let job = try await store.job(id: jobId) else { throw StoreError.unknownJob(jobId) }
-                        if attempt != nil, attempt != job.attempt { last = 0 }
-                        attempt = job.attempt
-                        for (sequence, point) in try await store.curvePoints(jobId: jobId, after: last) {
-                            continuation.yield(.point(sequence: sequence, point))
-                            last = sequence
-                        }
-                        if job.status.isFinished {
-                            continuation.yield(.finished(job))
-                            break
-                        }
-                    } while await iterator.next() != nil && !Task.isCancelled
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
+        // The last point sent and the run it belongs to.
+        return changes.watch(from: (last: 0, attempt: Int?.none), wakingOn: { $0 == .job(id: jobId) }) {
+            sent, continuation in
+            guard let job = try await store.job(id: jobId) else { throw StoreError.unknownJob(jobId) }
+            if sent.attempt != nil, sent.attempt != job.attempt { sent.last = 0 }
+            sent.attempt = job.attempt
+            for (sequence, point) in try await store.curvePoints(jobId: jobId, after: sent.last) {
+                continuation.yield(.point(sequence: sequence, point))
+                sent.last = sequence
             }
-            continuation.onTermination = { _ in reader.cancel() }
+            guard job.status.isFinished else { return false }
+            continuation.yield(.finished(job))
+            return true
         }
     }
 }
