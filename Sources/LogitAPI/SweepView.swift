@@ -27,6 +27,15 @@ public struct SweepView: Codable, Sendable {
             self.model = model
             self.result = result
         }
+
+        /// A recorded point, with the grid's values for it.
+        public init(_ record: SweepPointRecord, params: [String: JSONValue], result: SweepPointResult?) {
+            self.init(index: record.index, params: params, job: record.jobId,
+                      model: record.modelName.flatMap { name in
+                          record.modelVersion.map { ModelReference(name: name, version: $0) }
+                      },
+                      result: result)
+        }
     }
 
     public var id: String
@@ -60,12 +69,11 @@ public struct SweepView: Codable, Sendable {
         self.jobs = jobs.map(\.id)
         let records = Dictionary(points.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
         self.points = plan.points.map { point in
-            let record = records[point.index]
-            return Point(index: point.index, params: point.params, job: record?.jobId ?? "",
-                         model: record?.modelName.flatMap { name in
-                             record?.modelVersion.map { ModelReference(name: name, version: $0) }
-                         },
-                         result: state.results[point.index])
+            let result = state.results[point.index]
+            guard let record = records[point.index] else {
+                return Point(index: point.index, params: point.params, job: "", model: nil, result: result)
+            }
+            return Point(record, params: point.params, result: result)
         }
         best = state.best.map { self.points[$0] }
     }

@@ -75,23 +75,15 @@ struct JobsController {
         let id = try context.parameters.require("id")
         guard try await store.job(id: id) != nil else { throw StoreError.unknownJob(id) }
         let events = self.events.events(jobId: id)
-        let body = ResponseBody { writer in
-            func send(_ event: String, id: Int? = nil, _ data: some Encodable) async throws {
-                let json = String(decoding: try APICoding.encoder.encode(data), as: UTF8.self)
-                let text = "event: \(event)\n" + (id.map { "id: \($0)\n" } ?? "") + "data: \(json)\n\n"
-                try await writer.write(ByteBuffer(string: text))
-            }
+        return ServerSentEvent.response(ResponseBody { writer in
             for try await event in events {
                 switch event {
-                case .point(let sequence, let point): try await send("point", id: sequence, point)
-                case .finished(let job): try await send("status", JobView(job))
+                case .point(let sequence, let point):
+                    try await writer.write(ServerSentEvent.encode("point", id: sequence, point))
+                case .finished(let job): try await writer.write(ServerSentEvent.encode("status", JobView(job)))
                 }
             }
             try await writer.finish(nil)
-        }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: body)
+        })
     }
 }

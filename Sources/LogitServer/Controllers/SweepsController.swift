@@ -80,29 +80,18 @@ struct SweepsController {
         guard let sweep = try await store.sweep(id: id) else { throw StoreError.unknownSweep(id) }
         let plan = try SweepPlan.decode(json: sweep.request)
         let events = SweepEvents(store: store, changes: store.changes).events(sweepId: id)
-        let body = ResponseBody { writer in
-            func send(_ event: String, id: Int? = nil, _ data: some Encodable) async throws {
-                let json = String(decoding: try APICoding.encoder.encode(data), as: UTF8.self)
-                let text = "event: \(event)\n" + (id.map { "id: \($0)\n" } ?? "") + "data: \(json)\n\n"
-                try await writer.write(ByteBuffer(string: text))
-            }
+        return ServerSentEvent.response(ResponseBody { writer in
             for try await event in events {
                 switch event {
                 case .point(let record, let result):
-                    let point = SweepView.Point(
-                        index: record.index, params: plan.points[record.index].params, job: record.jobId,
-                        model: record.modelName.flatMap { name in
-                            record.modelVersion.map { ModelReference(name: name, version: $0) }
-                        },
-                        result: result)
-                    try await send("point", id: record.index, point)
+                    let point = SweepView.Point(record, params: plan.points[record.index].params, result: result)
+                    try await writer.write(ServerSentEvent.encode("point", id: record.index, point))
                 case .finished(let sweep, let points, let jobs):
-                    try await send("status", SweepView(sweep, plan: plan, points: points, jobs: jobs))
+                    let view = SweepView(sweep, plan: plan, points: points, jobs: jobs)
+                    try await writer.write(ServerSentEvent.encode("status", view))
                 }
             }
             try await writer.finish(nil)
-        }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                        body: body)
+        })
     }
 }
