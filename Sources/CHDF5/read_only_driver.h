@@ -165,6 +165,18 @@ static int logit_read_only_global_heap_is_sound(const unsigned char *bytes, size
     return logit_global_heap_walk(bytes, collection, length_size, 0, NULL) >= 0;
 }
 
+// The `size` bytes at `address` of the file, read whole into memory the caller frees: what the checks below walk,
+// however libhdf5 splits its own reads. NULL when the file does not hold them or they cannot be read.
+static unsigned char *logit_read_only_copy(const logit_read_only_file *file, uint64_t address, uint64_t size) {
+    if (address > file->end_of_file || size > file->end_of_file - address) return NULL;
+    unsigned char *bytes = malloc(size ? (size_t)size : 1);
+    if (bytes != NULL && pread(file->descriptor, bytes, (size_t)size, (off_t)address) != (ssize_t)size) {
+        free(bytes);
+        return NULL;
+    }
+    return bytes;
+}
+
 // Whether a read that starts with a local heap (a group's link names: "HEAP", version 0, 3 reserved bytes, the data
 // segment's size, the offset of the first free block, the data segment's address) has a free list that ends. Each
 // free block starts with the offset of the next (1: none) and its own size. libhdf5 1.10 follows the list
@@ -178,12 +190,11 @@ static int logit_read_only_local_heap_is_sound(const logit_read_only_file *file,
     uint64_t block = logit_little_endian(bytes + 8 + lengths, lengths);
     uint64_t address = logit_little_endian(bytes + 8 + 2 * lengths, offsets) + file->base;
     if (block == 1) return 1;  // no free block
-    if (data_size > file->end_of_file || address > file->end_of_file - data_size) return 0;
-    unsigned char *data = malloc(data_size ? (size_t)data_size : 1);
+    unsigned char *data = logit_read_only_copy(file, address, data_size);
     if (data == NULL) return 0;
-    int sound = pread(file->descriptor, data, (size_t)data_size, (off_t)address) == (ssize_t)data_size;
+    int sound = 1;
     // Free blocks do not overlap and each holds its two fields: more of them than fit is a loop.
-    for (uint64_t count = 0; sound && block != 1; count++) {
+    for (uint64_t count = 0; block != 1; count++) {
         if (block > data_size || data_size - block < 2 * (uint64_t)lengths || count > data_size / (2 * lengths)) {
             sound = 0;
             break;
@@ -303,12 +314,9 @@ static int logit_read_only_object_header_is_sound(const logit_read_only_file *fi
     if (size < 16 || bytes[0] != 1 || bytes[1] != 0) return 1;
     uint64_t chunk = logit_little_endian(bytes + 8, 4);
     if (chunk == 0 || address + 16 > file->end_of_file || chunk > file->end_of_file - address - 16) return 1;
-    unsigned char *messages = malloc((size_t)chunk);
+    unsigned char *messages = logit_read_only_copy(file, address + 16, chunk);
     if (messages == NULL) return 0;
-    int sound = 1;
-    if (pread(file->descriptor, messages, (size_t)chunk, (off_t)(address + 16)) == (ssize_t)chunk) {
-        sound = logit_object_header_messages_are_sound(file, messages, (size_t)chunk) != 0;
-    }
+    int sound = logit_object_header_messages_are_sound(file, messages, (size_t)chunk) != 0;
     free(messages);
     return sound;
 }
@@ -373,15 +381,12 @@ static int logit_read_only_string_is_sound(const logit_read_only_file *file, con
         return 0;
     }
     uint64_t collection = logit_little_endian(header + 8, file->length_size);
-    if (collection < header_size || collection > file->end_of_file - address) return 0;
-    unsigned char *bytes = malloc((size_t)collection);
+    if (collection < header_size) return 0;
+    unsigned char *bytes = logit_read_only_copy(file, address, collection);
     if (bytes == NULL) return 0;
-    int sound = 0;
-    if (pread(file->descriptor, bytes, (size_t)collection, (off_t)address) == (ssize_t)collection) {
-        uint64_t object_size = 0;
-        sound = wanted <= 0xffff && logit_global_heap_walk(bytes, collection, file->length_size, (unsigned)wanted,
+    uint64_t object_size = 0;
+    int sound = wanted <= 0xffff && logit_global_heap_walk(bytes, collection, file->length_size, (unsigned)wanted,
                                                            &object_size) == 1 && object_size == length;
-    }
     free(bytes);
     return sound;
 }
