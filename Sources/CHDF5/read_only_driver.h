@@ -399,6 +399,11 @@ static H5T_conv_t logit_library_vlen_conversion = NULL;
 static herr_t logit_checked_string_conversion(hid_t source, hid_t destination, H5T_cdata_t *data, size_t count,
                                               size_t stride, size_t background_stride, void *buffer,
                                               void *background, hid_t transfer) {
+    // Freeing the path (at the library's close too, when the types may be gone): libhdf5's own work only.
+    if (data->command == H5T_CONV_FREE) {
+        return logit_library_vlen_conversion(source, destination, data, count, stride, background_stride, buffer,
+                                             background, transfer);
+    }
     size_t source_size = H5Tget_size(source);
     if (data->command == H5T_CONV_INIT &&
         !(H5Tis_variable_str(source) > 0 && H5Tis_variable_str(destination) > 0 && source_size != sizeof(char *))) {
